@@ -1,0 +1,16 @@
+"""The Django admin, kept for superusers: GIP staff work in the site and in Wagtail's editor."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+
+
+class SuperuserAdminSite(admin.AdminSite):
+    site_header = "Entre pairs — administration technique"
+    site_title = "Entre pairs"
+
+    def has_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def login(self, request, extra_context=None):
+        # One login page for the whole site, with its rate limits and two-factor step.
+        return secure_admin_login(super().login)(request, extra_context)

@@ -1,0 +1,28 @@
+"""Fill the site with demonstration data. Idempotent: a second run changes nothing.
+
+Each app that has demo data provides a `demo` module with a `seed(log)` function; they run in the
+order of INSTALLED_APPS, so that an app finds the data of the apps it builds on.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Crée les données de démonstration (comptes, clubs, pages). Sans effet si déjà faites."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for app_config in apps.get_app_configs():
+                module_name = f"{app_config.name}.demo"
+                if find_spec(module_name) is None:
+                    continue
+                import_module(module_name).seed(log=self.log)
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
+
+    def log(self, message: str) -> None:
+        self.stdout.write(f"  {message}")

@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Une adresse électronique est obligatoire.")
+        user = self.model(email=normalise_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are compared without regard to case: store them in lower case."""
+    return email.strip().lower()
+
+
+class User(AbstractUser):
+    """A person with an account. They log in with their email address; there is no username."""
+
+    username = None
+    email = models.EmailField(_("adresse électronique"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        ordering = ["email"]
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        profile_name = getattr(getattr(self, "profile", None), "display_name", "")
+        return profile_name or self.get_full_name() or self.email.split("@")[0]
+
+    def __str__(self):
+        return self.display_name
+
+
+class Profile(models.Model):
+    """What a member shows of themselves to the members of their clubs."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(_("nom affiché"), max_length=120, blank=True)
+    job_title = models.CharField(_("fonction"), max_length=120, blank=True)
+    organisation = models.CharField(_("collectivité ou organisme"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("profil")
+        verbose_name_plural = _("profils")
+
+    def __str__(self):
+        return self.display_name or self.user.email

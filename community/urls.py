@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from wagtail.admin import urls as wagtailadmin_urls
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("comptes/", include("allauth.urls")),
+    path("administration-technique/", admin.site.urls),
+    path("edition/", include(wagtailadmin_urls)),
+]
+
+# Last: Wagtail's page tree (legal pages, guides), each page type deciding who may read it.
+urlpatterns += [path("", include("cms.urls"))]

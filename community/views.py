@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from cms.selectors import landing_page
+
+from .health import run_checks
+
+
+@login_not_required
+def home(request):
+    """The member's dashboard; the public landing page for a visitor."""
+    if not request.user.is_authenticated:
+        page = landing_page()
+        if page is not None:
+            return page.serve(request)
+        return render(request, "cms/landing_fallback.html")
+    return render(request, "community/dashboard.html")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    checks = run_checks()
+    healthy = all(result == "ok" for result in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )
