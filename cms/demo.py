@@ -22,7 +22,8 @@ LEGAL_PAGES = [
         "mentions-legales",
         "Mentions légales",
         "<p>Entre pairs est édité par le GIP numérique des collectivités. Directeur de la "
-        "publication : le directeur du GIP. Hébergement : en France, chez un hébergeur qualifié.</p>",
+        "publication : le directeur du GIP. Hébergement : en France, chez un hébergeur "
+        "qualifié.</p>",
     ),
     (
         "accessibilite",

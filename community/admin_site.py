@@ -2,6 +2,7 @@
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 
 class SuperuserAdminSite(admin.AdminSite):
@@ -12,5 +13,7 @@ class SuperuserAdminSite(admin.AdminSite):
         return request.user.is_active and request.user.is_superuser
 
     def login(self, request, extra_context=None):
+        if request.user.is_authenticated and not self.has_permission(request):
+            raise PermissionDenied
         # One login page for the whole site, with its rate limits and two-factor step.
         return secure_admin_login(super().login)(request, extra_context)

@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("comptes/", include("allauth.urls")),
     path("administration-technique/", admin.site.urls),
+    # Wagtail's editor signs in through the site's login page (rate limits, two-factor step).
+    path("edition/login/", views.login_elsewhere, name="wagtail_login_redirect"),
     path("edition/", include(wagtailadmin_urls)),
 ]
 

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -30,3 +32,10 @@ def healthz(request):
         {"status": "ok" if healthy else "error", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+@login_not_required
+def login_elsewhere(request):
+    """Send a login page other than the site's own (Wagtail's) to the site's login page."""
+    next_url = request.GET.get("next", "")
+    return redirect_to_login(next_url or "/", settings.LOGIN_URL)

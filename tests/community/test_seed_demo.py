@@ -1,0 +1,49 @@
+"""seed_demo creates the demo accounts, and running it twice changes nothing."""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from community.demo import DEMO_ACCOUNTS
+from community.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    """Every row of the project's own apps and of the page tree, as plain values."""
+    labels = {"community", "clubs", "messaging", "cms", "wagtailcore", "account", "auth"}
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.app_label in labels:
+            rows[model._meta.label] = sorted(
+                tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.values()
+            )
+    return rows
+
+
+def test_seed_demo_twice_changes_nothing(seed_demo):
+    seed_demo()
+    first = snapshot()
+    seed_demo()
+    assert snapshot() == first
+
+
+def test_every_demo_account_logs_in_with_the_demo_password(client, settings, seed_demo):
+    seed_demo()
+    for account in DEMO_ACCOUNTS:
+        client.logout()
+        response = client.post(
+            reverse("account_login"), {"login": account.email, "password": settings.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, account.email
+        assert int(client.session["_auth_user_id"]) == User.objects.get(email=account.email).pk
+
+
+def test_demo_roles_staff_and_superuser(seed_demo):
+    seed_demo()
+    team = User.objects.get(email="equipe@demo.test")
+    admin = User.objects.get(email="admin@demo.test")
+    assert team.is_staff and not team.is_superuser
+    assert team.has_perm("wagtailadmin.access_admin")
+    assert admin.is_superuser

@@ -1,0 +1,72 @@
+"""Factory fixtures shared by the whole suite."""
+
+import io
+import itertools
+import os
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.core.management import call_command
+
+from community.models import User
+
+_sequence = itertools.count(1)
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and cached values must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs half a second a password: tests need the check, not the cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a member whose address is verified (as if they had accepted an invitation)."""
+
+    def make(email: str | None = None, *, password: str = "motdepasse-solide-42", **fields):
+        email = email or f"membre{next(_sequence)}@exemple.fr"
+        user = User.objects.create_user(email=email, password=password, **fields)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user("claire@exemple.fr", first_name="Claire", last_name="Martin")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def seed_demo(db):
+    """Run `manage.py seed_demo`; returns what it printed."""
+
+    def run() -> str:
+        output = io.StringIO()
+        call_command("seed_demo", stdout=output)
+        return output.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def demo_data(seed_demo):
+    """The demonstration data of `manage.py seed_demo`."""
+    seed_demo()
