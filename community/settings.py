@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site",
+                "clubs.context_processors.my_clubs",
             ],
         },
     },
@@ -195,7 +196,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
-ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "clubs.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "clubs.forms.InvitationSignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -213,6 +215,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
+    # Entre pairs: following invitation links (guessing tokens is hopeless, but say no early).
+    "accept_invitation": "30/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Entre pairs"

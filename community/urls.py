@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("comptes/", include("allauth.urls")),
+    path("", include("clubs.urls")),
     path("administration-technique/", admin.site.urls),
     # Wagtail's editor signs in through the site's login page (rate limits, two-factor step).
     path("edition/login/", views.login_elsewhere, name="wagtail_login_redirect"),

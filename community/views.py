@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from clubs import selectors as club_selectors
 from cms.selectors import landing_page
 
 from .health import run_checks
@@ -19,7 +20,14 @@ def home(request):
         if page is not None:
             return page.serve(request)
         return render(request, "cms/landing_fallback.html")
-    return render(request, "community/dashboard.html")
+    return render(
+        request,
+        "community/dashboard.html",
+        {
+            "memberships": club_selectors.my_memberships(request.user),
+            "moderation_queue": club_selectors.moderation_queue(request.user),
+        },
+    )
 
 
 @login_not_required

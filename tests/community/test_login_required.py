@@ -34,6 +34,7 @@ PUBLIC_URL_NAMES = {
     "mfa_trust",
     "clubs:invitation",
     "clubs:invitation_signup",
+    "clubs:invitation_renewal",
 }
 
 SAMPLE_VALUES = {"int": "1", "str": "exemple", "slug": "exemple", "path": "exemple/chemin"}

@@ -1,0 +1,225 @@
+"""THE rules of who may see or do what in a club.
+
+Every view, consumer, email, download and guide asks this module. It reasons about clubs and
+memberships only and imports nothing from `messaging` or `cms`: other objects are judged by their
+club. Each rule reads the current database state (no caching), so a removal or a ban takes effect
+at the very next request.
+
+Two kinds of answers:
+- checks (`access_club`, `access_club_content`, `access_club_moderation`) return the club and the
+  membership or raise Http404 (a non-member gets the same 404 as for something that does not
+  exist) or PermissionDenied (a member lacking a role gets 403);
+- predicates (`is_moderator`, `can_post`, ...) and queryset filters (`clubs_visible_to`).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from .models import MANAGER_ROLES, Ban, Club, JoinRequest, Membership, Role, Visibility
+
+
+def is_active_user(user) -> bool:
+    """A logged-in account that has not been deactivated."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+    )
+
+
+def is_site_staff(user) -> bool:
+    """GIP staff: an active account with `is_staff`. Staff create and manage clubs."""
+    return is_active_user(user) and bool(user.is_staff)
+
+
+def staff_required(user) -> None:
+    """Only GIP staff create clubs (and archive them, name owners): PermissionDenied otherwise."""
+    if not is_site_staff(user):
+        raise PermissionDenied
+
+
+# --- Querysets ----------------------------------------------------------------------------------
+
+
+def clubs_visible_to(user) -> QuerySet[Club]:
+    """Clubs whose directory entry (name, description) this user may see.
+
+    Staff see every club. Other active users see the listed clubs that are not archived, plus
+    every club they are a member of (secret or archived included). Anonymous users see none.
+    """
+    if not is_active_user(user):
+        return Club.objects.none()
+    if user.is_staff:
+        return Club.objects.all()
+    member_of = Membership.objects.filter(user=user).values("club_id")
+    return Club.objects.filter(
+        Q(visibility=Visibility.LISTED, archived=False) | Q(pk__in=member_of)
+    )
+
+
+def member_clubs(user) -> QuerySet[Club]:
+    """Active (not archived) clubs the user is a member of."""
+    if not is_active_user(user):
+        return Club.objects.none()
+    return Club.objects.active().filter(
+        pk__in=Membership.objects.filter(user=user).values("club_id")
+    )
+
+
+# --- Membership lookups -------------------------------------------------------------------------
+
+
+def membership_of(user, club: Club) -> Membership | None:
+    """The user's membership of the club, or None (anonymous or deactivated user, not a member,
+    or banned — a ban always wins, even if a membership row were left behind)."""
+    if not is_active_user(user) or club is None:
+        return None
+    banned = Ban.objects.filter(user=OuterRef("user_id"), club=OuterRef("club_id"))
+    return Membership.objects.filter(user=user, club=club).filter(~Exists(banned)).first()
+
+
+def is_banned(user, club: Club) -> bool:
+    """Whether the user is banned from the club."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Ban.objects.filter(user=user, club=club).exists()
+
+
+def _club_by_slug(slug: str) -> Club:
+    club = Club.objects.filter(slug=slug).first()
+    if club is None:
+        raise Http404
+    return club
+
+
+# --- Checks -------------------------------------------------------------------------------------
+
+
+def access_club(user, slug: str) -> tuple[Club, Membership | None]:
+    """The club's public face (name, description, join button): club and membership (or None).
+
+    Http404 if the club does not exist, if the user is anonymous or deactivated, or if the club
+    is secret or archived and the user is neither a member nor staff. A listed, active club is
+    shown to every logged-in user — its content is not (see `access_club_content`).
+    """
+    if not is_active_user(user):
+        raise Http404
+    club = _club_by_slug(slug)
+    membership = membership_of(user, club)
+    if club.is_listed and not club.archived:
+        return club, membership
+    if membership is not None or user.is_staff:
+        return club, membership
+    raise Http404
+
+
+def access_club_content(user, slug: str) -> tuple[Club, Membership]:
+    """The club's content (threads, posts, files, members list): club and membership.
+
+    Http404 unless the user is an active, non-banned member. Staff who are not members also get
+    404: staff manage clubs (create, archive, name owners, moderate membership) but do not read
+    private discussions. An archived club's content stays readable by its members, read-only:
+    check `can_post(membership, club)` before any write.
+    """
+    if not is_active_user(user):
+        raise Http404
+    club = _club_by_slug(slug)
+    membership = membership_of(user, club)
+    if membership is None:
+        raise Http404
+    return club, membership
+
+
+def access_club_moderation(user, slug: str) -> tuple[Club, Membership | None]:
+    """The club's moderation pages (invitations, join requests, members, bans, audit log).
+
+    Staff are allowed (membership may then be None). A non-member gets Http404, a member who is
+    neither moderator nor owner gets PermissionDenied (403). Powers stop at the club: a moderator
+    of another club is a non-member here.
+    """
+    if not is_active_user(user):
+        raise Http404
+    club = _club_by_slug(slug)
+    membership = membership_of(user, club)
+    if user.is_staff:
+        return club, membership
+    if membership is None:
+        raise Http404
+    if not is_moderator(membership):
+        raise PermissionDenied
+    return club, membership
+
+
+# --- Predicates ---------------------------------------------------------------------------------
+
+
+def is_moderator(membership: Membership | None) -> bool:
+    """Moderators and owners run the club's membership."""
+    return membership is not None and membership.role in MANAGER_ROLES
+
+
+def is_owner(membership: Membership | None) -> bool:
+    """Owners, in addition, name other owners and cannot be touched by moderators."""
+    return membership is not None and membership.role == Role.OWNER
+
+
+def can_post(membership: Membership | None, club: Club) -> bool:
+    """Members write in active clubs; an archived club is read-only."""
+    return membership is not None and not club.archived
+
+
+def can_manage_members(user, membership: Membership | None) -> bool:
+    """Invite, approve or refuse join requests, remove and ban: staff, owners and moderators."""
+    return is_site_staff(user) or (is_active_user(user) and is_moderator(membership))
+
+
+def can_change_role(
+    actor_membership: Membership | None,
+    target_membership: Membership,
+    new_role: str,
+    *,
+    actor_is_staff: bool,
+) -> bool:
+    """Whether the actor may give `new_role` to the target.
+
+    Staff and owners may set any role. A moderator may switch members and moderators, but can
+    neither touch an owner nor make someone owner. Members may change nothing. (That a club
+    keeps at least one owner is a domain rule, checked by `actions.change_role`.)
+    """
+    if actor_is_staff or is_owner(actor_membership):
+        return True
+    if not is_moderator(actor_membership):
+        return False
+    return target_membership.role != Role.OWNER and new_role != Role.OWNER
+
+
+def can_act_on_member(
+    actor_membership: Membership | None, target_membership: Membership, *, actor_is_staff: bool
+) -> bool:
+    """Whether the actor may remove (or ban) the target: staff and owners may; a moderator may
+    act on members and moderators but not on owners."""
+    if actor_is_staff or is_owner(actor_membership):
+        return True
+    return is_moderator(actor_membership) and target_membership.role != Role.OWNER
+
+
+def has_pending_join_request(user, club: Club) -> bool:
+    """Whether the user already waits for an answer from this club."""
+    return JoinRequest.objects.filter(
+        user=user, club=club, status=JoinRequest.Status.PENDING
+    ).exists()
+
+
+def can_request_to_join(user, club: Club) -> bool:
+    """A logged-in user may ask to join a listed, active club they are not a member of, are not
+    banned from, and have no pending request for."""
+    if not is_active_user(user):
+        return False
+    if not club.is_listed or club.archived:
+        return False
+    if Membership.objects.filter(user=user, club=club).exists():
+        return False
+    if is_banned(user, club):
+        return False
+    return not has_pending_join_request(user, club)
