@@ -698,6 +698,24 @@ def _pending_request(join_request: JoinRequest) -> JoinRequest:
     return join_request
 
 
+def _record_decision(join_request: JoinRequest, *, actor: User, status: str, message: str) -> None:
+    """Write a moderator's answer, log it, and email the requester after commit."""
+    join_request.status = status
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.decision_message = message
+    join_request.save(update_fields=["status", "decided_by", "decided_at", "decision_message"])
+    approved = status == JoinRequest.Status.APPROVED
+    _event(
+        club=join_request.club,
+        actor=actor,
+        kind=Kind.JOIN_APPROVED if approved else Kind.JOIN_REFUSED,
+        target_user=join_request.user,
+        join_request=join_request.pk,
+    )
+    _send_join_decision_on_commit(join_request)
+
+
 @transaction.atomic
 def withdraw_join_request(*, user: User, join_request: JoinRequest) -> JoinRequest:
     """The requester withdraws their own pending request."""
@@ -729,25 +747,12 @@ def approve_join_request(
     message = _check_message(message)
     if access.is_banned(join_request.user, club):
         raise ActionError(_("Cette personne est exclue du club."), "banned")
-    now = timezone.now()
-    join_request.status = JoinRequest.Status.APPROVED
-    join_request.decided_by = actor
-    join_request.decided_at = now
-    join_request.decision_message = message
-    join_request.save(update_fields=["status", "decided_by", "decided_at", "decision_message"])
+    _record_decision(join_request, actor=actor, status=JoinRequest.Status.APPROVED, message=message)
     membership, _created = Membership.objects.get_or_create(
         user=join_request.user,
         club=club,
-        defaults={"role": Role.MEMBER, "invited_by": actor, "joined_at": now},
+        defaults={"role": Role.MEMBER, "invited_by": actor, "joined_at": join_request.decided_at},
     )
-    _event(
-        club=club,
-        actor=actor,
-        kind=Kind.JOIN_APPROVED,
-        target_user=join_request.user,
-        join_request=join_request.pk,
-    )
-    _send_join_decision_on_commit(join_request)
     return membership
 
 
@@ -759,19 +764,7 @@ def refuse_join_request(
     _require_manager(actor, join_request.club)
     join_request = _pending_request(join_request)
     message = _check_message(message)
-    join_request.status = JoinRequest.Status.REFUSED
-    join_request.decided_by = actor
-    join_request.decided_at = timezone.now()
-    join_request.decision_message = message
-    join_request.save(update_fields=["status", "decided_by", "decided_at", "decision_message"])
-    _event(
-        club=join_request.club,
-        actor=actor,
-        kind=Kind.JOIN_REFUSED,
-        target_user=join_request.user,
-        join_request=join_request.pk,
-    )
-    _send_join_decision_on_commit(join_request)
+    _record_decision(join_request, actor=actor, status=JoinRequest.Status.REFUSED, message=message)
     return join_request
 
 
