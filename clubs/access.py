@@ -223,3 +223,15 @@ def can_request_to_join(user, club: Club) -> bool:
     if is_banned(user, club):
         return False
     return not has_pending_join_request(user, club)
+
+
+def shares_a_club(viewer, other) -> bool:
+    """Whether two people are members of a same active club: members see each other's profile
+    only through a club they share (and everyone sees their own)."""
+    if not is_active_user(viewer) or other is None or not other.is_active:
+        return False
+    if viewer.pk == other.pk:
+        return True
+    return Membership.objects.filter(
+        user=other, club__in=member_clubs(viewer).values("pk")
+    ).exists()

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from community import live
 from community.models import User, normalise_email
 
 from . import access, bulk, tasks
@@ -834,6 +835,7 @@ def remove_member(*, actor: User, membership: Membership) -> None:
     role = membership.role
     membership.delete()
     _event(club=club, actor=actor, kind=Kind.REMOVED, target_user=target, role=role)
+    live.access_changed(target.pk)
 
 
 @transaction.atomic
@@ -853,6 +855,7 @@ def leave_club(*, user: User, club: Club) -> None:
     role = membership.role
     membership.delete()
     _event(club=club, actor=user, kind=Kind.LEFT, target_user=user, role=role)
+    live.access_changed(user.pk)
 
 
 @transaction.atomic
@@ -894,6 +897,7 @@ def ban_member(*, actor: User, club: Club, user: User, reason: str = "") -> Ban:
         invitations_revoked=revoked,
         join_requests_refused=refused,
     )
+    live.access_changed(user.pk)
     return ban
 
 

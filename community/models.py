@@ -70,6 +70,12 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     display_name = models.CharField(_("nom affiché"), max_length=120, blank=True)
+    handle = models.SlugField(
+        _("identifiant de mention"),
+        max_length=60,
+        unique=True,
+        help_text=_("Ce qui suit « @ » pour mentionner ce membre dans un message."),
+    )
     job_title = models.CharField(_("fonction"), max_length=120, blank=True)
     organisation = models.CharField(_("collectivité ou organisme"), max_length=200, blank=True)
 
@@ -79,3 +85,16 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name or self.user.email
+
+
+def unique_handle(user) -> str:
+    """A mention handle for a new member: « claire.martin », else the address's local part."""
+    from django.utils.text import slugify
+
+    name = f"{user.first_name} {user.last_name}".strip() or user.email.split("@")[0]
+    base = slugify(name)[:50].strip("-") or "membre"
+    handle, n = base, 1
+    while Profile.objects.filter(handle=handle).exists():
+        n += 1
+        handle = f"{base}{n}"
+    return handle

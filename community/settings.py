@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site",
                 "clubs.context_processors.my_clubs",
+                "messaging.context_processors.live",
             ],
         },
     },
@@ -292,3 +293,10 @@ LOGGING = {
 # --- Entre pairs --------------------------------------------------------------------------------
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
 HEALTHCHECK_TIMEOUT = float(os.environ.get("HEALTHCHECK_TIMEOUT", "2"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# --- Live layer ---------------------------------------------------------------------------------
+LIVE_MAX_FRAME_BYTES = 64 * 1024
+LIVE_POSTS_PER_MINUTE = int(os.environ.get("LIVE_POSTS_PER_MINUTE", "20"))
+LIVE_TYPING_INTERVAL = 2.0  # seconds between two "typing" frames of one page for one thread
+EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "7"))

@@ -1,13 +1,33 @@
-"""Every account has a profile, whichever way it was created (signup, Wagtail, createsuperuser)."""
+"""Reactions to changes of accounts, whichever way they happen (signup, Wagtail, the admin,
+createsuperuser): every account has a profile; a deactivated account or a logged-out session
+stops its live pages."""
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.contrib.auth.signals import user_logged_out
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Profile
+from . import live
+from .models import Profile, unique_handle
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def create_profile_for_new_user(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        Profile.objects.get_or_create(user=instance)
+        Profile.objects.get_or_create(user=instance, defaults={"handle": unique_handle(instance)})
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def close_live_pages_of_deactivated_accounts(sender, instance, raw=False, **kwargs):
+    """However an account is deactivated (admin, erasure...), its open pages stop at once."""
+    if raw or instance.pk is None or instance.is_active:
+        return
+    was_active = sender.objects.filter(pk=instance.pk, is_active=True).exists()
+    if was_active:
+        live.access_changed(instance.pk)
+
+
+@receiver(user_logged_out)
+def close_live_pages_of_the_session(sender, request, user, **kwargs):
+    if user is not None and request is not None:
+        live.session_ended(user.pk, request.session.session_key)

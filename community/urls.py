@@ -7,8 +7,10 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("membres/<slug:handle>/", views.profile, name="profile"),
     path("comptes/", include("allauth.urls")),
     path("", include("clubs.urls")),
+    path("", include("messaging.urls")),
     path("administration-technique/", admin.site.urls),
     # Wagtail's editor signs in through the site's login page (rate limits, two-factor step).
     path("edition/login/", views.login_elsewhere, name="wagtail_login_redirect"),

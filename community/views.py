@@ -1,15 +1,17 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from clubs import access as club_access
 from clubs import selectors as club_selectors
 from cms.selectors import landing_page
 
 from .health import run_checks
+from .models import Profile
 
 
 @login_not_required
@@ -47,3 +49,12 @@ def login_elsewhere(request):
     """Send a login page other than the site's own (Wagtail's) to the site's login page."""
     next_url = request.GET.get("next", "")
     return redirect_to_login(next_url or "/", settings.LOGIN_URL)
+
+
+def profile(request, handle):
+    """A member's profile, for the members of the clubs they share (404 for anyone else)."""
+    found = Profile.objects.select_related("user").filter(handle=handle).first()
+    if found is None or not club_access.shares_a_club(request.user, found.user):
+        raise Http404
+    shared = club_access.member_clubs(request.user).filter(memberships__user=found.user)
+    return render(request, "community/profile.html", {"profile": found, "shared_clubs": shared})

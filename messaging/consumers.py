@@ -1,36 +1,131 @@
-"""The live layer's websocket: one connection per open page, JSON messages both ways.
+"""The live layer's websocket: one connection per open page, JSON frames both ways.
 
-The protocol is described in docs/realtime.md.
+The protocol is described in docs/realtime.md. Every frame from the browser is checked (size,
+JSON, types, access) and answered; a bad frame gets an error frame and never disturbs the
+connection or any other. Access is checked at each subscription and again whenever the
+member's access changes (removal, ban, deactivation, logout).
 """
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from . import events, live
+from .live import FrameError
+
+logger = logging.getLogger(__name__)
 
 # Close codes in the application range (4000-4999), so that the page knows not to retry.
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_BIG = 1009
 
 
-class LiveConsumer(AsyncJsonWebsocketConsumer):
+class LiveConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        self.user = user
+        self.subscriptions: dict[str, int] = {}  # stream → club id ("user.N" → 0)
+        self.last_typing: dict[int, float] = {}
+        self.personal = events.user_stream(user.pk)
+        await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
+        await self.send_frame({"type": "hello", "user": user.pk})
 
-    async def receive_json(self, content, **kwargs):
-        if not isinstance(content, dict):
-            await self.send_json({"type": "error", "reason": "message JSON attendu (objet)"})
+    async def disconnect(self, code):
+        if not hasattr(self, "user"):
             return
-        if content.get("type") == "ping":
-            await self.send_json({"type": "pong", "id": content.get("id")})
-            return
-        await self.send_json(
-            {"type": "error", "reason": "type de message inconnu", "received": content.get("type")}
-        )
+        for stream in [self.personal, *self.subscriptions]:
+            await self.channel_layer.group_discard(stream, self.channel_name)
 
-    @classmethod
-    async def decode_json(cls, text_data):
+    async def send_frame(self, frame: dict) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    # --- Frames from the page -------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None:
+            await self.send_frame({"type": "error", "reason": "trame binaire non prise en charge"})
+            return
+        if len(text_data) > settings.LIVE_MAX_FRAME_BYTES:
+            await self.send_frame({"type": "error", "reason": "trame trop grande"})
+            await self.close(code=CLOSE_TOO_BIG)
+            return
         try:
-            return await super().decode_json(text_data)
+            frame = json.loads(text_data)
         except ValueError:
-            return None
+            await self.send_frame({"type": "error", "reason": "JSON invalide"})
+            return
+        if not isinstance(frame, dict):
+            await self.send_frame({"type": "error", "reason": "message JSON attendu (objet)"})
+            return
+        await self.dispatch_frame(frame)
+
+    async def dispatch_frame(self, frame: dict) -> None:
+        handler = (
+            live.HANDLERS.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
+        )
+        if handler is None:
+            await self.send_frame(
+                {
+                    "type": "error",
+                    "reason": "type de message inconnu",
+                    "received": str(frame.get("type"))[:40],
+                }
+            )
+            return
+        try:
+            await handler(self, frame)
+        except FrameError as error:
+            await self.send_frame({"type": "error", "reason": str(error), **live.echo(frame)})
+        except Exception:
+            logger.exception("Trame %s : erreur inattendue", frame.get("type"))
+            await self.send_frame(
+                {"type": "error", "reason": "erreur du serveur, réessayez", **live.echo(frame)}
+            )
+
+    # --- Messages from the channel layer --------------------------------------------------------
+
+    async def stream_event(self, message):
+        frame = message["frame"]
+        if frame["stream"] in self.subscriptions or frame["stream"] == self.personal:
+            await self.send_frame(frame)
+
+    async def stream_ephemeral(self, message):
+        """Typing and presence: not logged, not numbered, not echoed to their author's pages."""
+        frame = message["frame"]
+        if frame["stream"] in self.subscriptions and frame.get("user") != self.user.pk:
+            await self.send_frame(frame)
+
+    async def access_changed(self, message):
+        still_allowed = await database_sync_to_async(live.allowed_streams)(
+            self.user.pk, list(self.subscriptions)
+        )
+        if still_allowed is None:  # the account is gone or deactivated
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        for stream in [s for s in self.subscriptions if s not in still_allowed]:
+            await self.channel_layer.group_discard(stream, self.channel_name)
+            del self.subscriptions[stream]
+            await self.send_frame({"type": "unsubscribed", "stream": stream, "reason": "access"})
+
+    async def session_ended(self, message):
+        session = self.scope.get("session")
+        if session is not None and message.get("session_key") == session.session_key:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    # --- Throttles ------------------------------------------------------------------------------
+
+    def typing_allowed(self, thread_id: int) -> bool:
+        now = time.monotonic()
+        if now - self.last_typing.get(thread_id, 0) < settings.LIVE_TYPING_INTERVAL:
+            return False
+        self.last_typing[thread_id] = now
+        return True

@@ -44,10 +44,44 @@ def test_the_matrix_covers_the_club_pages():
     assert {"clubs:detail", "clubs:members", "clubs:moderation", "clubs:audit_log"} <= names
 
 
+# Pages about one thread or post, where members, moderators and staff get different answers
+# (the thread and its post were written by another member). Anyone else: 404.
+M, MOD, ST = "member", "moderator", "staff"
+SPECIFIC = {
+    "messaging:thread": {M: 200, MOD: 200},
+    "messaging:reply": {M: 302, MOD: 302},  # an empty form: a message, back to the thread
+    "messaging:subscription": {M: 302, MOD: 302},
+    "messaging:pin": {M: 403, MOD: 302},
+    "messaging:lock": {M: 403, MOD: 302},
+    "messaging:move": {M: 403, MOD: 200},
+    "messaging:unaccept": {M: 403, MOD: 302},
+    "messaging:post": {M: 302, MOD: 302},  # the permalink redirects into the thread
+    "messaging:edit_post": {M: 403, MOD: 403},  # only its author edits a post
+    "messaging:post_history": {M: 200, MOD: 200},
+    "messaging:delete_post": {M: 403, MOD: 403},
+    "messaging:hide_post": {M: 403, MOD: 200},
+    "messaging:restore_post": {M: 403, MOD: 302},
+    "messaging:react": {M: 302, MOD: 302},
+    "messaging:accept": {M: 403, MOD: 302},
+    "messaging:report": {M: 200, MOD: 200},
+    "messaging:attachment": {M: 200, MOD: 200},
+    "messaging:attachment_preview": {M: 200, MOD: 200},
+    # Reports quote posts: staff who are not members of the club see none of them.
+    "messaging:reports": {M: 403, MOD: 200, ST: 404},
+    "messaging:resolve_report": {M: 403, MOD: 302, ST: 404},
+}
+
+
 def expected_status(name: str, role: str, post_only: bool) -> int:
     ok = 302 if post_only else 200
     if role == "anonymous":
         return 302
+    if name in SPECIFIC:
+        answers = SPECIFIC[name]
+        by_role = {"member": answers[M], "moderator": answers[MOD], "owner": answers[MOD]}
+        if ST in answers:
+            by_role["staff"] = answers[ST]
+        return by_role.get(role, 404)
     if name == "clubs:detail":  # a listed club's public face, for every logged-in person
         return 200
     if name == "clubs:request_join":
@@ -60,7 +94,16 @@ def expected_status(name: str, role: str, post_only: bool) -> int:
 
 
 @pytest.fixture
-def world(make_user, make_club, make_membership, make_invitation, make_join_request, make_ban):
+def world(
+    make_user,
+    make_club,
+    make_membership,
+    make_invitation,
+    make_join_request,
+    make_ban,
+    settings,
+    tmp_path,
+):
     """A listed club with people in every situation, and objects for every `<int:pk>`."""
     club = make_club("Club des archivistes", slug="archivistes", visibility=Visibility.LISTED)
     other = make_club("Autre club", slug="autre")
@@ -87,6 +130,7 @@ def world(make_user, make_club, make_membership, make_invitation, make_join_requ
     join_request = make_join_request(make_user("demandeuse@exemple.fr"), club)
     target = club.memberships.get(user__email="cible@exemple.fr")
     ban = club.bans.get()
+    thread, post, attachment, report = discussion(club, target.user, people, settings, tmp_path)
     return {
         "club": club,
         "people": people,
@@ -98,8 +142,47 @@ def world(make_user, make_club, make_membership, make_invitation, make_join_requ
             "clubs:member_remove": target.pk,
             "clubs:member_ban": target.pk,
             "clubs:unban": ban.pk,
+            **{name: thread.pk for name in THREAD_PAGES},
+            **{name: post.pk for name in POST_PAGES},
+            "messaging:attachment": attachment.pk,
+            "messaging:attachment_preview": attachment.pk,
+            "messaging:resolve_report": report.pk,
         },
     }
+
+
+THREAD_PAGES = ["thread", "reply", "subscription", "pin", "lock", "move", "unaccept"]
+THREAD_PAGES = [f"messaging:{name}" for name in THREAD_PAGES]
+POST_PAGES = ["post", "edit_post", "post_history", "delete_post", "hide_post", "restore_post"]
+POST_PAGES = [f"messaging:{name}" for name in [*POST_PAGES, "react", "accept", "report"]]
+
+
+def discussion(club, author, people, settings, tmp_path):
+    """A thread by `author` with an answer carrying an image, and a report on that answer."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from messaging import actions
+
+    settings.MEDIA_ROOT = tmp_path
+    thread = actions.start_thread(
+        author=author, club=club, title="Question", source=f"Question de {CONTENT_MARKER}"
+    )
+    image = SimpleUploadedFile("plan.png", tiny_png(), content_type="image/png")
+    post = actions.post_reply(
+        author=author, thread=thread, source=f"Réponse : {CONTENT_MARKER}", uploads=[image]
+    )
+    report = actions.report_post(reporter=people["member"], post=post, reason="Hors sujet")
+    return thread, post, post.attachments.get(), report
+
+
+def tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def build_url(route: str, name: str, world) -> str:

@@ -34,6 +34,7 @@ async def test_an_authenticated_member_gets_pong_for_ping(member):
     socket = communicator(await session_cookie_for(member))
     connected, _ = await socket.connect()
     assert connected
+    assert await socket.receive_json_from() == {"type": "hello", "user": member.pk}
     await socket.send_json_to({"type": "ping", "id": 7})
     assert await socket.receive_json_from() == {"type": "pong", "id": 7}
     await socket.disconnect()
@@ -55,6 +56,7 @@ async def test_a_foreign_origin_is_refused_even_with_a_session(member):
 async def test_malformed_and_unknown_messages_get_an_error_not_a_disconnection(member):
     socket = communicator(await session_cookie_for(member))
     await socket.connect()
+    await socket.receive_json_from()  # hello
     await socket.send_to(text_data="{pas du json")
     assert (await socket.receive_json_from())["type"] == "error"
     await socket.send_json_to({"type": "danse"})

@@ -54,6 +54,7 @@ def test_a_demo_account_logs_in_and_pings_over_a_websocket(daphne_server):
         async with websockets.connect(
             ws_url, additional_headers={"Cookie": cookie}, origin="http://127.0.0.1"
         ) as socket:
+            await socket.recv()  # hello
             await socket.send(json.dumps({"type": "ping", "id": 1}))
             return json.loads(await asyncio.wait_for(socket.recv(), 5))
 

@@ -1,0 +1,466 @@
+"""Every write of the discussions. Keyword-only functions, one transaction each, taking the acting
+user. The caller has checked access with `clubs.access`; actions check the domain rules (a locked
+thread takes no reply, only the author edits a post...) and raise `ActionError` with a French
+message. As a safety net they refuse (PermissionDenied) an actor who is not a member, or not a
+moderator where one is needed."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clubs import access
+from clubs.actions import ActionError
+from clubs.models import Club, Membership
+from community.models import Profile, User
+
+from . import attachments, events, markdown, tasks
+from .models import (
+    Post,
+    PostRevision,
+    Reaction,
+    ReadState,
+    Report,
+    Thread,
+    ThreadSubscription,
+)
+
+MAX_TITLE_LENGTH = 200
+MAX_POST_LENGTH = 50_000
+MAX_REASON_LENGTH = 500
+
+__all__ = ["ActionError"]  # re-exported: views catch one error class for clubs and discussions
+
+
+# --- Checks -------------------------------------------------------------------------------------
+
+
+def _require_member(user: User, club: Club) -> Membership:
+    membership = access.membership_of(user, club)
+    if membership is None:
+        raise PermissionDenied
+    return membership
+
+
+def _require_moderator(user: User, club: Club) -> Membership:
+    membership = _require_member(user, club)
+    if not access.is_moderator(membership):
+        raise PermissionDenied
+    return membership
+
+
+def _require_writable(club: Club) -> None:
+    if club.archived:
+        raise ActionError(_("Ce club est archivé : on n'y écrit plus."), "archived")
+
+
+def _clean_source(source: str) -> str:
+    source = (source or "").strip()
+    if not source:
+        raise ActionError(_("Le message est vide."), "empty")
+    if len(source) > MAX_POST_LENGTH:
+        raise ActionError(
+            _("Le message est trop long (%(max)d caractères au plus).") % {"max": MAX_POST_LENGTH},
+            "too_long",
+        )
+    return source
+
+
+def _clean_reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ActionError(_("Indiquez un motif."), "reason_required")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ActionError(
+            _("Le motif est trop long (%(max)d caractères au plus).") % {"max": MAX_REASON_LENGTH},
+            "reason_too_long",
+        )
+    return reason
+
+
+def _require_visible(post: Post) -> None:
+    if not post.is_visible:
+        raise ActionError(_("Ce message a été supprimé ou masqué."), "not_visible")
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+
+
+def _mention_urls(club: Club, source: str) -> dict[str, str]:
+    """Profile URLs of the club's members whose handle appears after an @ in the source."""
+    candidates = {match.lower() for match in markdown.HANDLE.findall(source.replace("@", " @"))}
+    candidates = {h for h in candidates if f"@{h}" in source.lower()}
+    if not candidates:
+        return {}
+    handles = Profile.objects.filter(
+        handle__in=candidates, user__club_memberships__club=club, user__is_active=True
+    ).values_list("handle", flat=True)
+    return {h: reverse("profile", args=[h]) for h in handles}
+
+
+def _render_into(post: Post, club: Club) -> set[str]:
+    rendered = markdown.render(post.source, mention_urls=_mention_urls(club, post.source))
+    post.html = rendered.html
+    return rendered.mentioned_handles
+
+
+def _set_mentions(post: Post, handles: set[str]) -> None:
+    post.mentions.set(User.objects.filter(profile__handle__in=handles))
+
+
+# --- Thread summary -----------------------------------------------------------------------------
+
+
+def _refresh_summary(thread: Thread) -> None:
+    """Recount the visible posts and find the last one, after a post disappears or returns.
+    If the accepted answer disappeared, the thread is no longer solved (and says so live)."""
+    # The caller's instance may be stale (an answer accepted since it was loaded): lock the row
+    # and start from what is stored, so that saving does not write old values back.
+    Thread.objects.select_for_update().filter(pk=thread.pk).exists()
+    thread.refresh_from_db(fields=["post_count", "last_post", "accepted_answer"])
+    visible = thread.posts.filter(deleted_at__isnull=True, hidden_at__isnull=True)
+    thread.post_count = visible.count()
+    thread.last_post = visible.order_by("-id").first()
+    answer_gone = bool(thread.accepted_answer_id) and not (
+        visible.filter(pk=thread.accepted_answer_id).exists()
+    )
+    if answer_gone:
+        thread.accepted_answer = None
+    thread.save(update_fields=["post_count", "last_post", "accepted_answer"])
+    if answer_gone:
+        events.thread_solved(thread)
+
+
+def _follow(user: User, thread: Thread) -> None:
+    """Writing in a thread follows it, unless the member chose otherwise before."""
+    ThreadSubscription.objects.get_or_create(
+        user=user, thread=thread, defaults={"level": ThreadSubscription.Level.FOLLOW}
+    )
+
+
+def _mark_read_to(user: User, thread: Thread, post_id: int) -> None:
+    state, _created = ReadState.objects.get_or_create(user=user, thread=thread)
+    if post_id > state.last_read_post_id:
+        state.last_read_post_id = post_id
+        state.save(update_fields=["last_read_post_id", "updated_at"])
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def _existing_post(author: User, client_id: str) -> Post | None:
+    if not client_id:
+        return None
+    return Post.objects.select_related("thread").filter(author=author, client_id=client_id).first()
+
+
+def _create_post(
+    *, author: User, thread: Thread, source: str, client_id: str, uploads: Sequence[UploadedFile]
+) -> tuple[Post, bool]:
+    """The new post, and True; or the post another request made with the same client id, and
+    False."""
+    checked = attachments.check_uploads(uploads)
+    post = Post(thread=thread, author=author, source=source, client_id=client_id)
+    handles = _render_into(post, thread.club)
+    try:
+        with transaction.atomic():
+            post.save()
+    except IntegrityError:
+        # The same client id arrived twice at once: the other request made the post.
+        return Post.objects.get(author=author, client_id=client_id), False
+    _set_mentions(post, handles)
+    attachments.store(post=post, checked_uploads=checked, uploader=author)
+    Thread.objects.filter(pk=thread.pk).update(
+        post_count=F("post_count") + 1, last_post=post, last_activity_at=post.created_at
+    )
+    _follow(author, thread)
+    _mark_read_to(author, thread, post.pk)
+    return post, True
+
+
+@transaction.atomic
+def start_thread(
+    *,
+    author: User,
+    club: Club,
+    title: str,
+    source: str,
+    client_id: str = "",
+    uploads: Sequence[UploadedFile] = (),
+) -> Thread:
+    """Open a thread with its first post. The same client id sent twice makes one thread."""
+    _require_member(author, club)
+    _require_writable(club)
+    existing = _existing_post(author, client_id)
+    if existing is not None:
+        return existing.thread
+    title = (title or "").strip()
+    if not title:
+        raise ActionError(_("Donnez un titre au fil de discussion."), "title_required")
+    if len(title) > MAX_TITLE_LENGTH:
+        raise ActionError(
+            _("Le titre est trop long (%(max)d caractères au plus).") % {"max": MAX_TITLE_LENGTH},
+            "title_too_long",
+        )
+    source = _clean_source(source)
+    thread = Thread.objects.create(club=club, title=title, author=author)
+    post, created = _create_post(
+        author=author, thread=thread, source=source, client_id=client_id, uploads=uploads
+    )
+    if not created:
+        # The same client id arrived twice at once: the other request started the thread, and
+        # this one must not leave an empty thread behind.
+        thread.delete()
+        return post.thread
+    thread.refresh_from_db()
+    events.thread_created(thread)
+    events.post_created(post)
+    return thread
+
+
+@transaction.atomic
+def post_reply(
+    *,
+    author: User,
+    thread: Thread,
+    source: str,
+    client_id: str = "",
+    uploads: Sequence[UploadedFile] = (),
+) -> Post:
+    """Reply in a thread. The same client id sent twice (or concurrently) makes one post."""
+    membership = _require_member(author, thread.club)
+    existing = _existing_post(author, client_id)
+    if existing is not None:
+        return existing
+    _require_writable(thread.club)
+    thread = Thread.objects.select_for_update().select_related("club").get(pk=thread.pk)
+    if thread.locked and not access.is_moderator(membership):
+        raise ActionError(_("Ce fil est verrouillé : on n'y répond plus."), "locked")
+    source = _clean_source(source)
+    post, created = _create_post(
+        author=author, thread=thread, source=source, client_id=client_id, uploads=uploads
+    )
+    if created:
+        events.post_created(post)
+    return post
+
+
+@transaction.atomic
+def edit_post(*, editor: User, post: Post, source: str) -> Post:
+    """The author rewrites their post; the previous version stays in the history."""
+    _require_member(editor, post.thread.club)
+    if post.author_id != editor.pk:
+        raise PermissionDenied
+    _require_visible(post)
+    _require_writable(post.thread.club)
+    source = _clean_source(source)
+    if source == post.source:
+        return post
+    PostRevision.objects.create(
+        post=post,
+        source=post.source,
+        html=post.html,
+        written_at=post.edited_at or post.created_at,
+        replaced_by=editor,
+    )
+    post.source = source
+    handles = _render_into(post, post.thread.club)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["source", "html", "edited_at"])
+    _set_mentions(post, handles)
+    events.post_changed(post, "post.edited")
+    return post
+
+
+@transaction.atomic
+def delete_post(*, user: User, post: Post) -> Post:
+    """The author deletes their post: it shows as « message supprimé », the thread stays whole."""
+    _require_member(user, post.thread.club)
+    if post.author_id != user.pk:
+        raise PermissionDenied
+    if post.is_deleted:
+        raise ActionError(_("Ce message est déjà supprimé."), "already_deleted")
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    events.post_changed(post, "post.deleted")
+    _refresh_summary(post.thread)
+    return post
+
+
+@transaction.atomic
+def hide_post(*, moderator: User, post: Post, reason: str) -> Post:
+    _require_moderator(moderator, post.thread.club)
+    reason = _clean_reason(reason, required=True)
+    if post.is_hidden:
+        raise ActionError(_("Ce message est déjà masqué."), "already_hidden")
+    post.hidden_at = timezone.now()
+    post.hidden_by = moderator
+    post.hidden_reason = reason
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    events.post_changed(post, "post.hidden")
+    _refresh_summary(post.thread)
+    return post
+
+
+@transaction.atomic
+def restore_post(*, moderator: User, post: Post) -> Post:
+    _require_moderator(moderator, post.thread.club)
+    if not post.is_hidden:
+        raise ActionError(_("Ce message n'est pas masqué."), "not_hidden")
+    post.hidden_at = None
+    post.hidden_by = None
+    post.hidden_reason = ""
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    events.post_changed(post, "post.restored")
+    _refresh_summary(post.thread)
+    return post
+
+
+# --- Moderating threads -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_pinned(*, moderator: User, thread: Thread, pinned: bool) -> Thread:
+    _require_moderator(moderator, thread.club)
+    thread.pinned = pinned
+    thread.save(update_fields=["pinned"])
+    events.thread_flag(thread, "thread.pinned", pinned)
+    return thread
+
+
+@transaction.atomic
+def set_locked(*, moderator: User, thread: Thread, locked: bool) -> Thread:
+    _require_moderator(moderator, thread.club)
+    thread.locked = locked
+    thread.save(update_fields=["locked"])
+    events.thread_flag(thread, "thread.locked", locked)
+    return thread
+
+
+@transaction.atomic
+def move_thread(*, moderator: User, thread: Thread, to_club: Club) -> Thread:
+    """Move a thread to another club; the moderator must moderate both."""
+    _require_moderator(moderator, thread.club)
+    _require_moderator(moderator, to_club)
+    if to_club.pk == thread.club_id:
+        raise ActionError(_("Le fil est déjà dans ce club."), "same_club")
+    _require_writable(to_club)
+    from_club_id = thread.club_id
+    thread.club = to_club
+    thread.save(update_fields=["club"])
+    events.thread_moved(thread, from_club_id=from_club_id)
+    # Followers who are not members of the new club no longer follow it.
+    ThreadSubscription.objects.filter(thread=thread).exclude(
+        user__club_memberships__club=to_club
+    ).delete()
+    return thread
+
+
+@transaction.atomic
+def accept_answer(*, user: User, post: Post) -> Thread:
+    """The thread's author or a moderator marks the post that solved the question."""
+    thread = post.thread
+    membership = _require_member(user, thread.club)
+    if thread.author_id != user.pk and not access.is_moderator(membership):
+        raise PermissionDenied
+    _require_writable(thread.club)
+    _require_visible(post)
+    if thread.posts.order_by("id").values_list("id", flat=True).first() == post.pk:
+        raise ActionError(_("La question ne peut pas être sa propre réponse."), "first_post")
+    thread.accepted_answer = post
+    thread.save(update_fields=["accepted_answer"])
+    events.thread_solved(thread)
+    return thread
+
+
+@transaction.atomic
+def clear_accepted_answer(*, user: User, thread: Thread) -> Thread:
+    membership = _require_member(user, thread.club)
+    if thread.author_id != user.pk and not access.is_moderator(membership):
+        raise PermissionDenied
+    _require_writable(thread.club)
+    thread.accepted_answer = None
+    thread.save(update_fields=["accepted_answer"])
+    events.thread_solved(thread)
+    return thread
+
+
+# --- Around posts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def toggle_reaction(*, user: User, post: Post, kind: str) -> bool:
+    """Add the member's reaction, or take it back; returns whether it is now there."""
+    _require_member(user, post.thread.club)
+    if kind not in Reaction.Kind.values:
+        raise ActionError(_("Cette réaction n'existe pas."), "unknown_reaction")
+    _require_writable(post.thread.club)
+    _require_visible(post)
+    deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if not deleted:
+        Reaction.objects.get_or_create(post=post, user=user, kind=kind)
+    added = not deleted
+    events.reaction_changed(post, user=user, kind=kind, added=added)
+    return added
+
+
+@transaction.atomic
+def set_subscription(*, user: User, thread: Thread, level: str | None) -> None:
+    """Follow, mute, or go back to the default (neither)."""
+    _require_member(user, thread.club)
+    if level is None:
+        ThreadSubscription.objects.filter(user=user, thread=thread).delete()
+        return
+    if level not in ThreadSubscription.Level.values:
+        raise ActionError(_("Choix de suivi inconnu."), "unknown_level")
+    ThreadSubscription.objects.update_or_create(user=user, thread=thread, defaults={"level": level})
+
+
+@transaction.atomic
+def mark_read(*, user: User, thread: Thread, up_to_post_id: int) -> None:
+    """Remember that the member has read the thread up to this post (never backwards)."""
+    _require_member(user, thread.club)
+    _mark_read_to(user, thread, up_to_post_id)
+
+
+@transaction.atomic
+def report_post(*, reporter: User, post: Post, reason: str) -> Report:
+    _require_member(reporter, post.thread.club)
+    reason = _clean_reason(reason, required=True)
+    if post.author_id == reporter.pk:
+        raise ActionError(_("Vous ne pouvez pas signaler votre propre message."), "own_post")
+    if Report.objects.filter(post=post, reporter=reporter, status=Report.Status.OPEN).exists():
+        raise ActionError(
+            _("Vous avez déjà signalé ce message ; la modération va le regarder."), "already"
+        )
+    return Report.objects.create(post=post, reporter=reporter, reason=reason)
+
+
+@transaction.atomic
+def resolve_report(*, moderator: User, report: Report, hide: bool, note: str = "") -> Report:
+    """Hide the reported post (and close every open report on it) or dismiss the report."""
+    post = report.post
+    _require_moderator(moderator, post.thread.club)
+    if report.status != Report.Status.OPEN:
+        raise ActionError(_("Ce signalement a déjà été traité."), "already_handled")
+    note = _clean_reason(note, required=False)
+    status = Report.Status.HIDDEN if hide else Report.Status.DISMISSED
+    if hide and not post.is_hidden:
+        hide_post(moderator=moderator, post=post, reason=note or report.reason)
+    reports = Report.objects.filter(post=post, status=Report.Status.OPEN) if hide else [report]
+    now = timezone.now()
+    for handled in reports:
+        handled.status = status
+        handled.handled_by = moderator
+        handled.handled_at = now
+        handled.resolution_note = note
+        handled.save(update_fields=["status", "handled_by", "handled_at", "resolution_note"])
+        handled_id = handled.pk
+        transaction.on_commit(lambda pk=handled_id: tasks.send_report_outcome_email.enqueue(pk))
+    report.refresh_from_db()
+    return report

@@ -1,0 +1,146 @@
+"""Live events: written to the event log inside the action's transaction, sent to the channel
+layer only after commit.
+
+A stream is a club ("club.12": everything that happens in its threads) or a person ("user.7":
+their notifications, access changes). Each stream numbers its events 1, 2, 3... without gaps, so
+that a page can tell whether it missed one and ask for it again (see docs/realtime.md).
+Group names are built from ids only.
+"""
+
+import logging
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from . import fragments
+from .models import EventLog, StreamCounter
+
+logger = logging.getLogger(__name__)
+
+
+def club_stream(club_id: int) -> str:
+    return f"club.{int(club_id)}"
+
+
+def user_stream(user_id: int) -> str:
+    return f"user.{int(user_id)}"
+
+
+def _next_seq(stream: str) -> int:
+    """The next number on the stream. The counter row stays locked until the transaction ends,
+    so two writers on one club take their numbers one after the other."""
+    StreamCounter.objects.get_or_create(stream=stream)
+    StreamCounter.objects.filter(stream=stream).update(last_seq=F("last_seq") + 1)
+    return StreamCounter.objects.select_for_update().get(stream=stream).last_seq
+
+
+def current_seq(stream: str) -> int:
+    return (
+        StreamCounter.objects.filter(stream=stream).values_list("last_seq", flat=True).first() or 0
+    )
+
+
+def publish(stream: str, event_type: str, **data) -> EventLog:
+    """Log an event now; send it to the stream's group once the transaction commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events are published from inside an action's transaction")
+    event = EventLog.objects.create(
+        stream=stream, seq=_next_seq(stream), type=event_type, data=data
+    )
+    frame = event.as_frame()
+    transaction.on_commit(lambda: send_to_group(stream, {"type": "stream.event", "frame": frame}))
+    return event
+
+
+def send_to_group(group: str, message: dict) -> bool:
+    """Hand a message to the channel layer. If the layer is down, the event stays in the log:
+    pages get it when they reconnect and catch up. Saving never fails because of it."""
+    layer = get_channel_layer()
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # the layer is out of reach: the log is the fallback
+        logger.warning("Couche de canaux injoignable : événement %s différé", group, exc_info=True)
+        return False
+    return True
+
+
+def events_after(stream: str, seq: int) -> list[EventLog] | None:
+    """The stream's events after `seq`, in order; None if some of them are no longer kept
+    (the page must reload its data: "resync")."""
+    if seq >= current_seq(stream):
+        return []
+    events = list(EventLog.objects.filter(stream=stream, seq__gt=seq).order_by("seq"))
+    if not events or events[0].seq != seq + 1:
+        return None
+    return events
+
+
+def purge_old_events(*, now=None) -> int:
+    """Delete events older than the retention period (EVENT_RETENTION_DAYS, 7 by default)."""
+    days = getattr(settings, "EVENT_RETENTION_DAYS", 7)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _by_model = EventLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+# --- The events of the discussions, called by messaging.actions ---------------------------------
+
+
+def _thread_event(thread, event_type: str, **data) -> EventLog:
+    return publish(club_stream(thread.club_id), event_type, thread=thread.pk, **data)
+
+
+def post_created(post) -> EventLog:
+    author = post.author
+    return _thread_event(
+        post.thread,
+        "post.created",
+        post=post.pk,
+        author=post.author_id,
+        author_name=author.display_name if author else "",
+        html=fragments.post_html(post),
+    )
+
+
+def post_changed(post, event_type: str) -> EventLog:
+    """post.edited, post.deleted, post.hidden or post.restored: the post's new face."""
+    return _thread_event(post.thread, event_type, post=post.pk, html=fragments.post_html(post))
+
+
+def reaction_changed(post, *, user, kind: str, added: bool) -> EventLog:
+    counts = dict(
+        post.reactions.values("kind").annotate(count=Count("id")).values_list("kind", "count")
+    )
+    return _thread_event(
+        post.thread,
+        "reaction.changed",
+        post=post.pk,
+        kind=kind,
+        user=user.pk,
+        added=added,
+        counts=counts,
+    )
+
+
+def thread_created(thread) -> EventLog:
+    return _thread_event(thread, "thread.created", title=thread.title)
+
+
+def thread_flag(thread, event_type: str, value: bool) -> EventLog:
+    """thread.pinned or thread.locked, with its new value."""
+    return _thread_event(thread, event_type, value=value)
+
+
+def thread_solved(thread) -> EventLog:
+    return _thread_event(thread, "thread.solved", post=thread.accepted_answer_id)
+
+
+def thread_moved(thread, *, from_club_id: int) -> None:
+    data = {"thread": thread.pk, "from_club": from_club_id, "to_club": thread.club_id}
+    publish(club_stream(from_club_id), "thread.moved", **data)
+    publish(club_stream(thread.club_id), "thread.moved", **data)

@@ -1,0 +1,189 @@
+"""What the websocket does with each kind of frame from a page (see docs/realtime.md).
+
+Each handler takes the consumer and the frame, checks the frame's fields, asks `clubs.access`
+(in the database thread) and calls an action; a FrameError becomes an error frame.
+"""
+
+import time
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+
+from clubs import access
+from clubs.actions import ActionError
+from clubs.models import Club
+from community.models import User
+
+from . import actions, events
+from .models import Post, Thread
+
+
+class FrameError(Exception):
+    """A frame the server cannot act on; its message goes back to the page."""
+
+
+def echo(frame: dict) -> dict:
+    """The fields of a request that its answer repeats, so the page can match them."""
+    client_id = frame.get("client_id")
+    return {"client_id": client_id} if isinstance(client_id, str) and client_id else {}
+
+
+def _positive_int(frame: dict, field: str, *, required: bool = True) -> int | None:
+    value = frame.get(field)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FrameError(f"« {field} » doit être un entier positif")
+    return value
+
+
+def _text(frame: dict, field: str, *, max_length: int) -> str:
+    value = frame.get(field)
+    if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+        raise FrameError(f"« {field} » doit être un texte de 1 à {max_length} caractères")
+    return value
+
+
+# --- Access, in the database thread -------------------------------------------------------------
+
+
+def _club_id_of_stream(stream: str) -> int | None:
+    prefix, _, number = stream.partition(".")
+    if prefix != "club" or not number.isdigit():
+        return None
+    return int(number)
+
+
+def may_follow(user_id: int, stream: str) -> bool:
+    """A member follows their own personal stream and the streams of their clubs."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    if stream == events.user_stream(user_id):
+        return True
+    club_id = _club_id_of_stream(stream)
+    club = Club.objects.filter(pk=club_id).first() if club_id is not None else None
+    return access.membership_of(user, club) is not None
+
+
+def allowed_streams(user_id: int, streams: list[str]) -> set[str] | None:
+    """Which of these streams the person may still follow; None if the account is inactive."""
+    if not User.objects.filter(pk=user_id, is_active=True).exists():
+        return None
+    return {stream for stream in streams if may_follow(user_id, stream)}
+
+
+def _thread_for_member(user_id: int, thread_id: int) -> Thread:
+    thread = Thread.objects.select_related("club").filter(pk=thread_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if thread is None or access.membership_of(user, thread.club) is None:
+        raise FrameError("fil introuvable")
+    return thread
+
+
+# --- Handlers -----------------------------------------------------------------------------------
+
+
+async def ping(consumer, frame):
+    await consumer.send_frame({"type": "pong", "id": frame.get("id")})
+
+
+async def subscribe(consumer, frame):
+    stream = frame.get("stream")
+    after = _positive_int(frame, "after", required=False)
+    if not isinstance(stream, str) or len(stream) > 40:
+        raise FrameError("« stream » attendu")
+    if not await database_sync_to_async(may_follow)(consumer.user.pk, stream):
+        raise FrameError("flux introuvable")  # the same answer for missing and forbidden
+    # Join the group first, then replay: an event sent in between arrives twice at worst, and
+    # the page drops what it has already seen by its sequence number.
+    await consumer.channel_layer.group_add(stream, consumer.channel_name)
+    consumer.subscriptions[stream] = _club_id_of_stream(stream) or 0
+    seq = await database_sync_to_async(events.current_seq)(stream)
+    await consumer.send_frame({"type": "subscribed", "stream": stream, "seq": seq})
+    if after is None:
+        return
+    missed = await database_sync_to_async(events.events_after)(stream, after)
+    if missed is None:
+        await consumer.send_frame({"type": "resync", "stream": stream, "seq": seq})
+        return
+    for event in missed:
+        await consumer.send_frame(event.as_frame())
+
+
+async def unsubscribe(consumer, frame):
+    stream = frame.get("stream")
+    if stream in consumer.subscriptions:
+        await consumer.channel_layer.group_discard(stream, consumer.channel_name)
+        del consumer.subscriptions[stream]
+    await consumer.send_frame({"type": "unsubscribed", "stream": stream, "reason": "asked"})
+
+
+def _post_over_socket(user_id: int, thread_id: int, client_id: str, source: str) -> Post:
+    if not _within_rate(f"live-post:{user_id}", settings.LIVE_POSTS_PER_MINUTE):
+        raise FrameError("trop de messages en peu de temps : patientez une minute")
+    thread = _thread_for_member(user_id, thread_id)
+    user = User.objects.get(pk=user_id)
+    try:
+        return actions.post_reply(author=user, thread=thread, source=source, client_id=client_id)
+    except ActionError as error:
+        raise FrameError(str(error)) from error
+    except PermissionDenied as error:
+        raise FrameError("fil introuvable") from error
+
+
+async def post(consumer, frame):
+    thread_id = _positive_int(frame, "thread")
+    client_id = _text(frame, "client_id", max_length=64)
+    source = _text(frame, "source", max_length=actions.MAX_POST_LENGTH)
+    created = await database_sync_to_async(_post_over_socket)(
+        consumer.user.pk, thread_id, client_id, source
+    )
+    await consumer.send_frame(
+        {"type": "ack", "client_id": client_id, "post": created.pk, "thread": thread_id}
+    )
+
+
+async def typing(consumer, frame):
+    thread_id = _positive_int(frame, "thread")
+    if not consumer.typing_allowed(thread_id):
+        return  # silently dropped: typing is a hint, not a request
+    thread = await database_sync_to_async(_thread_for_member)(consumer.user.pk, thread_id)
+    stream = events.club_stream(thread.club_id)
+    name = await database_sync_to_async(lambda: consumer.user.display_name)()
+    frame = {"type": "typing", "stream": stream, "thread": thread_id, "user": consumer.user.pk,
+             "name": name}  # fmt: skip
+    await consumer.channel_layer.group_send(stream, {"type": "stream.ephemeral", "frame": frame})
+
+
+def _mark_read(user_id: int, thread_id: int, post_id: int) -> None:
+    thread = _thread_for_member(user_id, thread_id)
+    actions.mark_read(user=User.objects.get(pk=user_id), thread=thread, up_to_post_id=post_id)
+
+
+async def read(consumer, frame):
+    thread_id = _positive_int(frame, "thread")
+    post_id = _positive_int(frame, "post")
+    await database_sync_to_async(_mark_read)(consumer.user.pk, thread_id, post_id)
+    await consumer.send_frame({"type": "read", "thread": thread_id, "post": post_id})
+
+
+def _within_rate(key: str, per_minute: int) -> bool:
+    bucket = f"{key}:{int(time.time() // 60)}"
+    cache.add(bucket, 0, timeout=90)
+    try:
+        return cache.incr(bucket) <= per_minute
+    except ValueError:  # the key expired between add and incr
+        return True
+
+
+HANDLERS = {
+    "ping": ping,
+    "subscribe": subscribe,
+    "unsubscribe": unsubscribe,
+    "post": post,
+    "typing": typing,
+    "read": read,
+}

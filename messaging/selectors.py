@@ -1,0 +1,209 @@
+"""Reads of the discussions. Lookups of single objects ask `clubs.access` about the object's
+club (a non-member gets the same 404 as for a missing object); list selectors take a club the
+caller has already checked, and run a number of queries that does not grow with the data."""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from clubs import access
+from clubs.models import MANAGER_ROLES, Club, Membership
+
+from .models import Attachment, Post, Reaction, ReadState, Report, Thread, ThreadSubscription
+
+VISIBLE = Q(deleted_at__isnull=True, hidden_at__isnull=True)
+
+
+def thread_for(user, slug: str, pk: int) -> tuple[Thread, Membership]:
+    """A thread of the club `slug` that the user may read, with their membership."""
+    club, membership = access.access_club_content(user, slug)
+    thread = Thread.objects.filter(pk=pk, club=club).select_related("club", "author__profile")
+    found = thread.first()
+    if found is None:
+        raise Http404
+    return found, membership
+
+
+def post_for(user, slug: str, pk: int) -> tuple[Post, Membership]:
+    """A post of a thread of the club `slug` that the user may read, with their membership."""
+    club, membership = access.access_club_content(user, slug)
+    found = (
+        Post.objects.filter(pk=pk, thread__club=club)
+        .select_related("thread__club", "author__profile")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found, membership
+
+
+def attachment_for(user, slug: str, pk: int) -> Attachment:
+    """An attachment of a visible post of the club `slug`, for a member of that club."""
+    club, _membership = access.access_club_content(user, slug)
+    found = (
+        Attachment.objects.filter(pk=pk, post__thread__club=club)
+        .filter(post__deleted_at__isnull=True, post__hidden_at__isnull=True)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def open_reports(club: Club) -> QuerySet[Report]:
+    """Reports waiting for the club's moderators, oldest first."""
+    return (
+        Report.objects.filter(post__thread__club=club, status=Report.Status.OPEN)
+        .select_related("post__thread", "post__author__profile", "reporter__profile")
+        .order_by("created_at", "pk")
+    )
+
+
+# --- The club's threads -------------------------------------------------------------------------
+
+THREADS_PER_PAGE = 30
+THREAD_FILTERS = {
+    "sans-reponse": Q(post_count__lte=1),
+    "resolus": Q(accepted_answer__isnull=False),
+    "suivis": Q(followed=True),
+    "non-lus": Q(unread_count__gt=0),
+}
+
+
+def club_threads(club: Club, user, *, filter_name: str = "") -> QuerySet[Thread]:
+    """The club's threads, pinned first then by last activity, each annotated with
+    `last_read` (None if never opened), `unread_count` (visible posts after it) and `followed`."""
+    read = ReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_post_id")
+    unread = (
+        Post.objects.filter(VISIBLE, thread=OuterRef("pk"), id__gt=OuterRef("read_up_to"))
+        .order_by()
+        .values("thread")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    followed = ThreadSubscription.objects.filter(
+        thread=OuterRef("pk"), user=user, level=ThreadSubscription.Level.FOLLOW
+    )
+    threads = (
+        Thread.objects.filter(club=club)
+        .select_related("author__profile", "last_post__author__profile")
+        .annotate(
+            last_read=Subquery(read[:1]),
+            read_up_to=Coalesce(Subquery(read[:1]), Value(0)),
+            unread_count=Coalesce(Subquery(unread[:1]), Value(0), output_field=IntegerField()),
+            followed=Exists(followed),
+        )
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
+    if filter_name in THREAD_FILTERS:
+        threads = threads.filter(THREAD_FILTERS[filter_name])
+    return threads
+
+
+def unread_thread_count(club: Club, user) -> int:
+    """How many threads of the club have posts the member has not read."""
+    return club_threads(club, user).filter(unread_count__gt=0).count()
+
+
+# --- A thread's posts ---------------------------------------------------------------------------
+
+POSTS_PER_PAGE = 50
+
+
+class PostWindow:
+    """A window of consecutive posts of a thread, found by key (post id), so that the 5,000th
+    post costs what the first does. `has_before` / `has_after` say whether more posts lie on
+    either side."""
+
+    def __init__(self, posts: list[Post], has_before: bool, has_after: bool):
+        self.posts = posts
+        self.has_before = has_before
+        self.has_after = has_after
+
+    @property
+    def first_id(self) -> int | None:
+        return self.posts[0].pk if self.posts else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.posts[-1].pk if self.posts else None
+
+
+def _posts_of(thread: Thread) -> QuerySet[Post]:
+    return thread.posts.select_related("author__profile", "hidden_by__profile").prefetch_related(
+        "attachments"
+    )
+
+
+def post_window(
+    thread: Thread, user, *, from_id: int | None = None, before_id: int | None = None
+) -> PostWindow:
+    """Posts from `from_id` on, or the posts just before `before_id`, or (neither) the last
+    ones; with their reactions summarised for `user`."""
+    posts = _posts_of(thread)
+    if before_id is not None:
+        found = list(posts.filter(id__lt=before_id).order_by("-id")[:POSTS_PER_PAGE])[::-1]
+    elif from_id is not None:
+        found = list(posts.filter(id__gte=from_id).order_by("id")[:POSTS_PER_PAGE])
+    else:
+        found = list(posts.order_by("-id")[:POSTS_PER_PAGE])[::-1]
+    if not found:
+        return PostWindow([], has_before=False, has_after=False)
+    bounds = thread.posts.aggregate(
+        before=Count("id", filter=Q(id__lt=found[0].pk)),
+        after=Count("id", filter=Q(id__gt=found[-1].pk)),
+    )
+    attach_reactions(found, user)
+    return PostWindow(found, has_before=bounds["before"] > 0, has_after=bounds["after"] > 0)
+
+
+def attach_reactions(posts: list[Post], user) -> None:
+    """Give each post `reaction_summary`: [(kind, emoji, count, mine)] in the fixed order."""
+    rows = (
+        Reaction.objects.filter(post__in=[p.pk for p in posts])
+        .values("post_id", "kind")
+        .annotate(count=Count("id"), mine=Count("id", filter=Q(user=user)))
+    )
+    by_post: dict[int, dict[str, tuple[int, bool]]] = {}
+    for row in rows:
+        by_post.setdefault(row["post_id"], {})[row["kind"]] = (row["count"], row["mine"] > 0)
+    for post in posts:
+        counts = by_post.get(post.pk, {})
+        post.reaction_summary = [
+            (kind, emoji, *counts.get(kind, (0, False))) for kind, emoji in Reaction.Kind.choices
+        ]
+
+
+def read_position(thread: Thread, user) -> int | None:
+    """The id of the last post the member has read in this thread, or None if never opened."""
+    return (
+        ReadState.objects.filter(thread=thread, user=user)
+        .values_list("last_read_post_id", flat=True)
+        .first()
+    )
+
+
+def first_unread_id(thread: Thread, last_read: int | None) -> int | None:
+    posts = thread.posts.filter(VISIBLE)
+    if last_read is not None:
+        posts = posts.filter(id__gt=last_read)
+    return posts.order_by("id").values_list("id", flat=True).first()
+
+
+def subscription_level(thread: Thread, user) -> str | None:
+    return (
+        ThreadSubscription.objects.filter(thread=thread, user=user)
+        .values_list("level", flat=True)
+        .first()
+    )
+
+
+def first_post_id(thread: Thread) -> int | None:
+    return thread.posts.order_by("id").values_list("id", flat=True).first()
+
+
+def moderated_clubs(user) -> QuerySet[Club]:
+    """Active clubs the user moderates: where a moderator may move a thread."""
+    return access.member_clubs(user).filter(
+        memberships__user=user, memberships__role__in=MANAGER_ROLES
+    )

@@ -1,0 +1,56 @@
+"""The club page's list of threads, shown by the clubs' template without clubs importing the
+discussions: the template asks for it."""
+
+from django import template
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+
+from messaging import selectors
+from messaging.forms import ThreadForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("messaging/_club_threads.html", takes_context=True)
+def club_threads(context, club, membership):
+    request = context["request"]
+    filter_name = request.GET.get("filtre", "")
+    if filter_name not in selectors.THREAD_FILTERS:
+        filter_name = ""
+    threads = selectors.club_threads(club, request.user, filter_name=filter_name)
+    page = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    return {
+        "request": request,
+        "club": club,
+        "membership": membership,
+        "page": page,
+        "filter_name": filter_name,
+        "filters": FILTER_LABELS,
+        "can_post": not club.archived,
+        "thread_form": ThreadForm(),
+    }
+
+
+FILTER_LABELS = [
+    ("", _("Tous")),
+    ("non-lus", _("Non lus")),
+    ("sans-reponse", _("Sans réponse")),
+    ("resolus", _("Résolus")),
+    ("suivis", _("Suivis")),
+]
+
+
+REACTION_LABELS = {
+    "pouce": _("d'accord"),
+    "merci": _("merci"),
+    "coeur": _("j'adore"),
+    "bravo": _("bravo"),
+    "rire": _("amusant"),
+    "question": _("perplexe"),
+}
+
+
+@register.simple_tag
+def reaction_label(kind: str) -> str:
+    """What a reaction means, for screen readers (the emoji alone is read inconsistently)."""
+    return REACTION_LABELS.get(kind, kind)

@@ -1,0 +1,376 @@
+"""Pages of the discussions: new thread, thread page, and every action on posts and threads.
+Each view parses, asks `clubs.access` (through the selectors), calls one action, and says in a
+message what it did."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clubs import access
+from clubs.views import perform
+
+from . import actions, events, markdown, selectors
+from .actions import ActionError
+from .context_processors import live_streams_for
+from .forms import (
+    EditForm,
+    MoveForm,
+    PostForm,
+    ReactionForm,
+    ReasonForm,
+    SubscriptionForm,
+    ThreadForm,
+    ToggleForm,
+)
+
+
+def thread_url(thread) -> str:
+    return reverse("messaging:thread", args=[thread.club.slug, thread.pk])
+
+
+def post_url(post) -> str:
+    """The thread, showing this post and the ones that follow it."""
+    return f"{thread_url(post.thread)}?depuis={post.pk}#message-{post.pk}"
+
+
+def after_writing_url(post) -> str:
+    """The thread, showing this post at the end of the posts that lead to it."""
+    return f"{thread_url(post.thread)}?avant={post.pk + 1}#message-{post.pk}"
+
+
+def _int_param(request, name: str) -> int | None:
+    try:
+        return int(request.GET[name])
+    except (KeyError, ValueError):
+        return None
+
+
+# --- Threads ------------------------------------------------------------------------------------
+
+
+def new_thread(request, slug):
+    club, _membership = access.access_club_content(request.user, slug)
+    if club.archived:
+        messages.error(request, _("Ce club est archivé : on n'y écrit plus."))
+        return redirect("clubs:detail", slug=club.slug)
+    form = ThreadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = actions.start_thread(
+                author=request.user,
+                club=club,
+                title=form.cleaned_data["title"],
+                source=form.cleaned_data["source"],
+                client_id=form.cleaned_data["client_id"],
+                uploads=form.cleaned_data["uploads"],
+            )
+        except ActionError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Fil de discussion publié."))
+            return redirect(thread_url(thread))
+    return render(request, "messaging/new_thread.html", {"club": club, "form": form})
+
+
+def thread_page(request, slug, pk):
+    thread, membership = selectors.thread_for(request.user, slug, pk)
+    # Where the page's live updates start from: read before the posts, so none is missed.
+    live_streams = live_streams_for(request.user)
+    last_read = selectors.read_position(thread, request.user)
+    first_unread = selectors.first_unread_id(thread, last_read)
+    from_id, before_id = _int_param(request, "depuis"), _int_param(request, "avant")
+    if from_id is None and before_id is None:
+        # Open where the reader stopped: the first unread post, or the start of a new thread.
+        if last_read is None:
+            from_id = 0
+        elif first_unread is not None:
+            from_id = first_unread
+    window = selectors.post_window(thread, request.user, from_id=from_id, before_id=before_id)
+    if window.last_id:
+        actions.mark_read(user=request.user, thread=thread, up_to_post_id=window.last_id)
+    reply_form = PostForm(initial={"source": _quoted_source(request, thread)})
+    return render(
+        request,
+        "messaging/thread.html",
+        {
+            "club": thread.club,
+            "thread": thread,
+            "membership": membership,
+            "window": window,
+            "first_unread": first_unread if first_unread and last_read is not None else None,
+            "first_post_id": selectors.first_post_id(thread),
+            "subscription": selectors.subscription_level(thread, request.user),
+            "can_moderate": access.is_moderator(membership),
+            "can_post": access.can_post(membership, thread.club)
+            and (not thread.locked or access.is_moderator(membership)),
+            "can_accept": thread.author_id == request.user.pk or access.is_moderator(membership),
+            "reply_form": reply_form,
+            "live_streams": live_streams,
+            "stream": events.club_stream(thread.club_id),
+        },
+    )
+
+
+def _quoted_source(request, thread) -> str:
+    """With ?citer=<post id>, the reply form starts with that post quoted."""
+    quoted_id = _int_param(request, "citer")
+    if quoted_id is None:
+        return ""
+    post = thread.posts.filter(pk=quoted_id, deleted_at__isnull=True, hidden_at__isnull=True)
+    post = post.select_related("author__profile").first()
+    if post is None:
+        return ""
+    author = post.author.display_name if post.author else _("Ancien membre")
+    return markdown.quote(post.source, author)
+
+
+@require_POST
+def reply(request, slug, pk):
+    thread, _membership = selectors.thread_for(request.user, slug, pk)
+    form = PostForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(thread_url(thread) + "#repondre")
+    try:
+        post = actions.post_reply(
+            author=request.user,
+            thread=thread,
+            source=form.cleaned_data["source"],
+            client_id=form.cleaned_data["client_id"],
+            uploads=form.cleaned_data["uploads"],
+        )
+    except ActionError as error:
+        messages.error(request, str(error))
+        return redirect(thread_url(thread) + "#repondre")
+    messages.success(request, _("Réponse publiée."))
+    return redirect(after_writing_url(post))
+
+
+def thread_list(request, slug):
+    """The club page's list of threads alone, for the page's script to refresh it."""
+    club, membership = access.access_club_content(request.user, slug)
+    return render(
+        request, "messaging/thread_list_fragment.html", {"club": club, "membership": membership}
+    )
+
+
+def permalink(request, slug, pk):
+    post, _membership = selectors.post_for(request.user, slug, pk)
+    return redirect(post_url(post))
+
+
+@require_POST
+def subscription(request, slug, pk):
+    thread, _membership = selectors.thread_for(request.user, slug, pk)
+    form = SubscriptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choix de suivi inconnu."))
+        return redirect(thread_url(thread))
+    level = form.cleaned_data["level"]
+    said = {
+        "follow": _("Vous suivez ce fil : vous serez prévenu·e des réponses."),
+        "mute": _("Ce fil est en sourdine : vous ne serez plus prévenu·e."),
+        "none": _("Suivi par défaut rétabli pour ce fil."),
+    }[level]
+    perform(
+        request,
+        actions.set_subscription,
+        said,
+        user=request.user,
+        thread=thread,
+        level=None if level == "none" else level,
+    )
+    return redirect(thread_url(thread))
+
+
+def _moderated_thread(request, slug, pk):
+    thread, membership = selectors.thread_for(request.user, slug, pk)
+    if not access.is_moderator(membership):
+        raise PermissionDenied
+    return thread
+
+
+def _toggle(request, slug, pk, action, field, said_on, said_off):
+    thread = _moderated_thread(request, slug, pk)
+    form = ToggleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Demande incomplète : réessayez depuis la page du fil."))
+        return redirect(thread_url(thread))
+    on = form.cleaned_data["on"]
+    perform(
+        request, action, said_on if on else said_off, moderator=request.user, thread=thread,
+        **{field: on},
+    )  # fmt: skip
+    return redirect(thread_url(thread))
+
+
+@require_POST
+def pin(request, slug, pk):
+    return _toggle(
+        request, slug, pk, actions.set_pinned, "pinned",
+        _("Fil épinglé en haut du club."), _("Fil désépinglé."),
+    )  # fmt: skip
+
+
+@require_POST
+def lock(request, slug, pk):
+    return _toggle(
+        request, slug, pk, actions.set_locked, "locked",
+        _("Fil verrouillé : plus personne n'y répond."), _("Fil déverrouillé."),
+    )  # fmt: skip
+
+
+def move(request, slug, pk):
+    thread = _moderated_thread(request, slug, pk)
+    targets = selectors.moderated_clubs(request.user).exclude(pk=thread.club_id)
+    form = MoveForm(request.POST or None, clubs=targets)
+    if request.method == "POST" and form.is_valid():
+        to_club = form.cleaned_data["club"]
+        moved = perform(
+            request,
+            actions.move_thread,
+            _("Fil déplacé dans le club « %(club)s ».") % {"club": to_club.name},
+            moderator=request.user,
+            thread=thread,
+            to_club=to_club,
+        )
+        if moved:
+            return redirect(thread_url(thread))
+    return render(
+        request, "messaging/move.html", {"club": thread.club, "thread": thread, "form": form}
+    )
+
+
+@require_POST
+def unaccept(request, slug, pk):
+    thread, _membership = selectors.thread_for(request.user, slug, pk)
+    perform(
+        request,
+        actions.clear_accepted_answer,
+        _("Le fil n'a plus de réponse retenue."),
+        user=request.user,
+        thread=thread,
+    )
+    return redirect(thread_url(thread))
+
+
+# --- Posts --------------------------------------------------------------------------------------
+
+
+def edit_post(request, slug, pk):
+    post, _membership = selectors.post_for(request.user, slug, pk)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied
+    form = EditForm(request.POST or None, initial={"source": post.source})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_post(editor=request.user, post=post, source=form.cleaned_data["source"])
+        except ActionError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Message modifié ; la version précédente reste visible."))
+            return redirect(post_url(post))
+    return render(
+        request,
+        "messaging/edit_post.html",
+        {"club": post.thread.club, "thread": post.thread, "post": post, "form": form},
+    )
+
+
+def post_history(request, slug, pk):
+    post, _membership = selectors.post_for(request.user, slug, pk)
+    if not post.is_visible:
+        raise Http404
+    return render(
+        request,
+        "messaging/post_history.html",
+        {
+            "club": post.thread.club,
+            "thread": post.thread,
+            "post": post,
+            "revisions": post.revisions.select_related("replaced_by__profile"),
+        },
+    )
+
+
+def delete_post(request, slug, pk):
+    post, _membership = selectors.post_for(request.user, slug, pk)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied
+    if request.method == "POST":
+        perform(request, actions.delete_post, _("Message supprimé."), user=request.user, post=post)
+        return redirect(post_url(post))
+    return render(
+        request,
+        "messaging/confirm_delete.html",
+        {"club": post.thread.club, "thread": post.thread, "post": post},
+    )
+
+
+def hide_post(request, slug, pk):
+    post, membership = selectors.post_for(request.user, slug, pk)
+    if not access.is_moderator(membership):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        hidden = perform(
+            request,
+            actions.hide_post,
+            _("Message masqué. Vous pouvez le restaurer depuis le fil."),
+            moderator=request.user,
+            post=post,
+            reason=form.cleaned_data["reason"],
+        )
+        if hidden:
+            return redirect(post_url(post))
+    return render(
+        request,
+        "messaging/hide_post.html",
+        {"club": post.thread.club, "thread": post.thread, "post": post, "form": form},
+    )
+
+
+@require_POST
+def restore_post(request, slug, pk):
+    post, _membership = selectors.post_for(request.user, slug, pk)
+    perform(
+        request, actions.restore_post, _("Message restauré."), moderator=request.user, post=post
+    )
+    return redirect(post_url(post))
+
+
+@require_POST
+def react(request, slug, pk):
+    post, _membership = selectors.post_for(request.user, slug, pk)
+    form = ReactionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cette réaction n'existe pas."))
+        return redirect(post_url(post))
+    try:
+        added = actions.toggle_reaction(
+            user=request.user, post=post, kind=form.cleaned_data["kind"]
+        )
+    except ActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Réaction ajoutée.") if added else _("Réaction retirée."))
+    return redirect(post_url(post))
+
+
+@require_POST
+def accept(request, slug, pk):
+    post, _membership = selectors.post_for(request.user, slug, pk)
+    perform(
+        request,
+        actions.accept_answer,
+        _("Réponse retenue : le fil est marqué « résolu »."),
+        user=request.user,
+        post=post,
+    )
+    return redirect(post_url(post))

@@ -1,0 +1,267 @@
+// Entre pairs — the live layer. The pages work without it; with it, they stay current.
+// Protocol: docs/realtime.md. One websocket per page, reconnection with back-off and jitter,
+// catch-up by sequence number, and a visible connection state.
+
+const body = document.body;
+const me = Number(body.dataset.userId);
+const streams = new Map(JSON.parse(body.dataset.streams || "[]").map((s) => [s.stream, s.seq]));
+const thread = document.querySelector("[data-thread-id]");
+const threadId = thread ? Number(thread.dataset.threadId) : null;
+const threadStream = thread ? thread.dataset.stream : null;
+const status = document.getElementById("etat-connexion");
+const announcer = document.getElementById("annonces");
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+let socket = null;
+let attempt = 0;
+let everConnected = false;
+
+function setStatus(text, state) {
+  if (!status) return;
+  status.textContent = text;
+  status.dataset.state = state;
+}
+
+function announce(text) {
+  if (announcer) announcer.textContent = text;
+}
+
+function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+  return false;
+}
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${location.host}/ws/live/`);
+  socket.addEventListener("open", () => {
+    attempt = 0;
+    if (everConnected) {
+      setStatus("Connexion rétablie.", "open");
+      setTimeout(() => status?.dataset.state === "open" && setStatus("", "open"), 3000);
+    }
+    everConnected = true;
+    for (const [stream, seq] of streams) send({ type: "subscribe", stream, after: seq });
+  });
+  socket.addEventListener("message", (message) => {
+    let frame;
+    try {
+      frame = JSON.parse(message.data);
+    } catch {
+      return;
+    }
+    handleFrame(frame);
+  });
+  socket.addEventListener("close", (event) => {
+    if (event.code === 4401 || event.code === 4403) {
+      setStatus("Votre session a pris fin : rechargez la page pour vous reconnecter.", "closed");
+      return;
+    }
+    // Exponential back-off with jitter: 1 s, 2 s, 4 s... up to 30 s, each ±50 %.
+    const delay = Math.min(30000, 1000 * 2 ** attempt) * (0.5 + Math.random());
+    attempt += 1;
+    setStatus("Connexion perdue, reconnexion…", "lost");
+    setTimeout(connect, delay);
+  });
+}
+
+function handleFrame(frame) {
+  if (frame.type === "event") return handleEvent(frame);
+  if (frame.type === "resync") return location.reload();
+  if (frame.type === "typing") return showTyping(frame);
+  if (frame.type === "ack") return acknowledged(frame);
+  if (frame.type === "error" && frame.client_id) return replyFailed(frame.reason);
+  if (frame.type === "unsubscribed" && frame.reason === "access") {
+    setStatus("Vous n'avez plus accès à ce club.", "closed");
+  }
+}
+
+function handleEvent(frame) {
+  const last = streams.get(frame.stream) ?? 0;
+  if (frame.seq <= last) return; // already seen (replay and live can overlap)
+  if (frame.seq > last + 1) {
+    // A gap: ask for what is missing; the events will come again in order.
+    send({ type: "subscribe", stream: frame.stream, after: last });
+    return;
+  }
+  streams.set(frame.stream, frame.seq);
+  if (thread && frame.thread === threadId) applyToThread(frame);
+  if (frame.stream.startsWith("club.")) refreshClubLists(frame);
+}
+
+// --- The thread page ---------------------------------------------------------------------------
+
+function fragment(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  const node = template.content.firstElementChild;
+  adapt(node);
+  return node;
+}
+
+// Live fragments are rendered once for every reader: keep the controls that apply to this one.
+function adapt(node) {
+  const author = Number(node.dataset.authorId) === me;
+  const moderator = thread?.dataset.canModerate === "true";
+  const accepter = thread?.dataset.canAccept === "true";
+  const keep = { author, others: !author, moderators: moderator, accepter };
+  for (const control of node.querySelectorAll("[data-visible-to]")) {
+    if (!keep[control.dataset.visibleTo]) control.remove();
+  }
+  for (const form of node.querySelectorAll('form[method="post"]')) {
+    if (form.querySelector('[name="csrfmiddlewaretoken"]')) continue;
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "csrfmiddlewaretoken";
+    input.value = csrfToken;
+    form.prepend(input);
+  }
+}
+
+function applyToThread(frame) {
+  const existing = document.getElementById(`message-${frame.post}`);
+  if (frame.event === "post.created") {
+    if (existing || document.querySelector('a[rel="next"]')) return; // not at the end: no insert
+    const list = document.getElementById("messages");
+    list.querySelector(".empty-state")?.remove();
+    const atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 200;
+    list.append(fragment(frame.html));
+    if (frame.author !== me) {
+      announce(`Nouveau message de ${frame.author_name}.`);
+      if (!atBottom) showNewMessagesButton(frame.post);
+    }
+    if (document.visibilityState === "visible") send({ type: "read", thread: threadId, post: frame.post });
+  } else if (["post.edited", "post.deleted", "post.hidden", "post.restored"].includes(frame.event)) {
+    existing?.replaceWith(fragment(frame.html));
+  } else if (frame.event === "reaction.changed" && existing) {
+    updateReactions(existing, frame);
+  } else if (frame.event.startsWith("thread.")) {
+    showThreadChanged();
+  }
+}
+
+function updateReactions(article, frame) {
+  for (const form of article.querySelectorAll(".post__reactions form")) {
+    const kind = form.querySelector('[name="kind"]').value;
+    const button = form.querySelector("button");
+    let counter = button.querySelector(".reaction__count");
+    const count = frame.counts[kind] || 0;
+    if (count && !counter) {
+      counter = document.createElement("span");
+      counter.className = "reaction__count";
+      button.append(" ", counter);
+    }
+    if (counter) counter.textContent = count || "";
+    if (frame.user === me && frame.kind === kind) {
+      button.setAttribute("aria-pressed", String(frame.added));
+      button.classList.toggle("reaction--mine", frame.added);
+    }
+  }
+}
+
+function showNewMessagesButton(postId) {
+  let button = document.getElementById("nouveaux-messages");
+  if (!button) {
+    button = document.createElement("button");
+    button.id = "nouveaux-messages";
+    button.type = "button";
+    button.className = "button new-messages";
+    button.textContent = "Nouveaux messages ↓";
+    button.addEventListener("click", () => {
+      document.getElementById(button.dataset.target)?.scrollIntoView();
+      button.remove();
+    });
+    document.body.append(button);
+  }
+  button.dataset.target ||= `message-${postId}`;
+}
+
+function showThreadChanged() {
+  const notice = document.getElementById("fil-modifie");
+  if (notice) notice.hidden = false;
+}
+
+const typingNames = new Map();
+function showTyping(frame) {
+  const box = document.getElementById("en-train-d-ecrire");
+  if (!box || frame.thread !== threadId) return;
+  typingNames.set(frame.name, Date.now());
+  const render = () => {
+    const now = Date.now();
+    for (const [name, at] of typingNames) if (now - at > 5000) typingNames.delete(name);
+    const names = [...typingNames.keys()];
+    box.textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "écrivent" : "écrit"}…` : "";
+  };
+  render();
+  setTimeout(render, 5100);
+}
+
+// --- The reply form: through the socket when it is open, over HTTP otherwise -------------------
+
+const replyForm = document.querySelector("form[data-live-reply]");
+const replyError = document.getElementById("erreur-reponse");
+let lastTyping = 0;
+
+function newClientId() {
+  return crypto.randomUUID ? crypto.randomUUID().replaceAll("-", "") : String(Date.now()) + Math.random();
+}
+
+if (replyForm) {
+  const textarea = replyForm.querySelector("textarea");
+  const clientId = replyForm.querySelector('[name="client_id"]');
+  textarea.addEventListener("input", () => {
+    if (Date.now() - lastTyping > 3000) {
+      lastTyping = Date.now();
+      send({ type: "typing", thread: threadId });
+    }
+  });
+  replyForm.addEventListener("submit", (event) => {
+    const files = replyForm.querySelector('input[type="file"]');
+    if (files && files.files.length) return; // files travel over HTTP
+    if (!textarea.value.trim()) return; // let the server say what is missing
+    const sent = send({ type: "post", thread: threadId, client_id: clientId.value, source: textarea.value });
+    if (!sent) return; // no connection: the form posts normally
+    event.preventDefault();
+    replyForm.setAttribute("aria-busy", "true");
+  });
+}
+
+function acknowledged(frame) {
+  if (!replyForm || frame.thread !== threadId) return;
+  replyForm.removeAttribute("aria-busy");
+  replyForm.querySelector("textarea").value = "";
+  replyForm.querySelector('[name="client_id"]').value = newClientId();
+  if (replyError) replyError.textContent = "";
+  announce("Réponse publiée.");
+}
+
+function replyFailed(reason) {
+  if (!replyForm) return;
+  replyForm.removeAttribute("aria-busy");
+  if (replyError) replyError.textContent = `Votre réponse n'a pas été publiée : ${reason}`;
+}
+
+// --- Lists (club page, header): reloaded from the server, which knows what is unread ----------
+
+let refreshTimer = null;
+function refreshClubLists(frame) {
+  const list = document.querySelector(`[data-thread-list="${frame.stream}"]`);
+  if (!list) return;
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => {
+    const response = await fetch(list.dataset.source + location.search, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const template = document.createElement("template");
+    template.innerHTML = (await response.text()).trim();
+    const fresh = template.content.querySelector("[data-thread-list]");
+    if (fresh) list.replaceWith(fresh);
+  }, 800);
+}
+
+if (me) {
+  setStatus("", "connecting");
+  connect();
+}

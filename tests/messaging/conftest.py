@@ -1,0 +1,239 @@
+"""Factory fixtures for the discussions tests: people, clubs, memberships, threads and posts
+(written through `messaging.actions`, as the site writes them), and real little files."""
+
+import io
+import itertools
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from clubs.models import Club, Membership, Role, Visibility
+from community.models import User
+from messaging import actions
+
+_counter = itertools.count(1)
+
+
+# --- Files on disk ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder for each test, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+# --- People and clubs ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(db):
+    def make(email: str | None = None, *, display_name: str = "", **kw) -> User:
+        n = next(_counter)
+        user = User.objects.create_user(email=email or f"personne{n}@exemple.fr", **kw)
+        if display_name:
+            user.profile.display_name = display_name
+            user.profile.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_club(db):
+    def make(name: str | None = None, **kw) -> Club:
+        n = next(_counter)
+        name = name or f"Club {n}"
+        kw.setdefault("slug", f"club-{n}")
+        kw.setdefault("visibility", Visibility.LISTED)
+        return Club.objects.create(name=name, **kw)
+
+    return make
+
+
+@pytest.fixture
+def make_membership(db):
+    def make(user: User, club: Club, role: str = Role.MEMBER) -> Membership:
+        return Membership.objects.create(user=user, club=club, role=role)
+
+    return make
+
+
+@pytest.fixture
+def club(make_club):
+    return make_club("Secrétaires de mairie", slug="secretaires-de-mairie")
+
+
+@pytest.fixture
+def other_club(make_club):
+    return make_club("Archivistes", slug="archivistes")
+
+
+@pytest.fixture
+def moderator(make_user, make_membership, club):
+    user = make_user("moderatrice@mairie.fr", display_name="Nadia Lefèvre")
+    make_membership(user, club, Role.MODERATOR)
+    return user
+
+
+@pytest.fixture
+def member(make_user, make_membership, club):
+    user = make_user("membre@mairie.fr", display_name="Claire Martin")
+    make_membership(user, club, Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def author(make_user, make_membership, club):
+    """Another member of the club, who writes the posts that others download or report."""
+    user = make_user("auteur@mairie.fr", display_name="Bruno Petit")
+    make_membership(user, club, Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user("exterieur@mairie.fr", display_name="Paul Dehors")
+
+
+@pytest.fixture
+def other_club_member(make_user, make_membership, other_club):
+    user = make_user("archiviste@mairie.fr", display_name="Inès Archives")
+    make_membership(user, other_club, Role.MODERATOR)
+    return user
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("equipe@gip.fr", is_staff=True, display_name="Marc Dubois")
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client logged in as the given person (or anonymous for None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+# --- Threads and posts --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_thread(db):
+    def make(
+        club,
+        author,
+        *,
+        title: str = "Délibération budgétaire",
+        source: str = "Bonjour, comment rédigez-vous la délibération ?",
+        uploads=(),
+    ):
+        return actions.start_thread(
+            author=author, club=club, title=title, source=source, uploads=list(uploads)
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_post(db):
+    def make(thread, author, *, source: str = "Voici notre modèle.", uploads=()):
+        return actions.post_reply(
+            author=author, thread=thread, source=source, uploads=list(uploads)
+        )
+
+    return make
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run the on-commit callbacks (emails) of the block, as a real commit would."""
+
+    def context():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return context
+
+
+# --- Real little files --------------------------------------------------------------------------
+
+
+def pdf_bytes() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+def image_bytes(image_format: str = "PNG", size=(4, 3)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def zip_bytes(members: dict[str, bytes], *, mimetype_first: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        if mimetype_first is not None:
+            archive.writestr("mimetype", mimetype_first, compress_type=zipfile.ZIP_STORED)
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+CONTENT_TYPES_XML = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"></Types>'
+)
+
+
+def ooxml_bytes(folder: str, main: str) -> bytes:
+    return zip_bytes(
+        {"[Content_Types].xml": CONTENT_TYPES_XML, f"{folder}/{main}": b"<?xml version='1.0'?><x/>"}
+    )
+
+
+def opendocument_bytes(mimetype: str) -> bytes:
+    return zip_bytes(
+        {"content.xml": b"<?xml version='1.0'?><office:document-content/>"},
+        mimetype_first=mimetype,
+    )
+
+
+def ole2_bytes() -> bytes:
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+def executable_bytes() -> bytes:
+    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 240
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def files():
+    """Builders of real minimal files, and of uploads from them."""
+
+    class Files:
+        pdf = staticmethod(pdf_bytes)
+        image = staticmethod(image_bytes)
+        zip = staticmethod(zip_bytes)
+        ooxml = staticmethod(ooxml_bytes)
+        opendocument = staticmethod(opendocument_bytes)
+        ole2 = staticmethod(ole2_bytes)
+        executable = staticmethod(executable_bytes)
+        upload = staticmethod(upload)
+
+    return Files

@@ -1,0 +1,61 @@
+"""A member using a real server over HTTP and websocket, as a browser would."""
+
+import asyncio
+import json
+import re
+
+import requests
+import websockets
+
+
+class Member:
+    def __init__(self, base_url: str, email: str, password: str):
+        self.base_url = base_url
+        self.session = requests.Session()
+        page = self.session.get(f"{base_url}/comptes/login/", timeout=10)
+        response = self.session.post(
+            f"{base_url}/comptes/login/",
+            data={"login": email, "password": password, "csrfmiddlewaretoken": csrf_of(page)},
+            headers={"Referer": f"{base_url}/comptes/login/"},
+            timeout=10,
+        )
+        response.raise_for_status()
+        assert "sessionid" in self.session.cookies, f"{email} could not log in"
+
+    def get(self, path: str) -> requests.Response:
+        return self.session.get(self.base_url + path, timeout=10)
+
+    def post_form(self, path: str, data: dict) -> requests.Response:
+        """Fill and send the form of the page at `path`, as the browser would."""
+        page = self.get(path)
+        return self.session.post(
+            self.base_url + path,
+            data={"csrfmiddlewaretoken": csrf_of(page), **data},
+            headers={"Referer": self.base_url + path},
+            timeout=10,
+        )
+
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
+
+    def websocket(self, base_url: str | None = None):
+        url = (base_url or self.base_url).replace("http://", "ws://") + "/ws/live/"
+        return websockets.connect(
+            url, additional_headers={"Cookie": self.cookie()}, origin="http://127.0.0.1"
+        )
+
+
+def csrf_of(page: requests.Response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+async def receive_until(socket, predicate, timeout: float = 5.0) -> dict:
+    """The first frame that matches, within the time limit."""
+
+    async def wait():
+        while True:
+            frame = json.loads(await socket.recv())
+            if predicate(frame):
+                return frame
+
+    return await asyncio.wait_for(wait(), timeout)
