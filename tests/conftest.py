@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.management import call_command
 
+from clubs.models import Club, Membership, Role, Visibility
 from community.models import User
 
 _sequence = itertools.count(1)
@@ -34,11 +35,39 @@ def fast_password_hashing(settings):
 def make_user(db):
     """Create a member whose address is verified (as if they had accepted an invitation)."""
 
-    def make(email: str | None = None, *, password: str = "motdepasse-solide-42", **fields):
-        email = email or f"membre{next(_sequence)}@exemple.fr"
+    def make(
+        email: str | None = None,
+        *,
+        display_name: str = "",
+        password: str = "motdepasse-solide-42",
+        **fields,
+    ) -> User:
+        email = email or f"personne{next(_sequence)}@exemple.fr"
         user = User.objects.create_user(email=email, password=password, **fields)
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        if display_name:
+            user.profile.display_name = display_name
+            user.profile.save()
         return user
+
+    return make
+
+
+@pytest.fixture
+def make_club(db):
+    def make(name: str | None = None, **fields) -> Club:
+        n = next(_sequence)
+        fields.setdefault("slug", f"club-{n}")
+        fields.setdefault("visibility", Visibility.LISTED)
+        return Club.objects.create(name=name or f"Club {n}", **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_membership(db):
+    def make(user: User, club: Club, role: str = Role.MEMBER) -> Membership:
+        return Membership.objects.create(user=user, club=club, role=role)
 
     return make
 

@@ -1,48 +1,11 @@
 """Factory fixtures for the clubs tests."""
 
-import itertools
-
 import pytest
 
 from clubs import actions
-from clubs.models import Ban, Club, Invitation, JoinRequest, Membership, Role, Visibility
+from clubs.models import Ban, Club, Invitation, JoinRequest, Role
 from clubs.tokens import new_token
 from community.models import User
-
-_counter = itertools.count(1)
-
-
-@pytest.fixture
-def make_user(db):
-    def make(email: str | None = None, *, display_name: str = "", **kw) -> User:
-        n = next(_counter)
-        user = User.objects.create_user(email=email or f"personne{n}@exemple.fr", **kw)
-        if display_name:
-            user.profile.display_name = display_name
-            user.profile.save()
-        return user
-
-    return make
-
-
-@pytest.fixture
-def make_club(db):
-    def make(name: str | None = None, **kw) -> Club:
-        n = next(_counter)
-        name = name or f"Club {n}"
-        kw.setdefault("slug", f"club-{n}")
-        kw.setdefault("visibility", Visibility.LISTED)
-        return Club.objects.create(name=name, **kw)
-
-    return make
-
-
-@pytest.fixture
-def make_membership(db):
-    def make(user: User, club: Club, role: str = Role.MEMBER) -> Membership:
-        return Membership.objects.create(user=user, club=club, role=role)
-
-    return make
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 
 from clubs import actions
-from clubs.emails import french_datetime, invitation_url
+from clubs.emails import invitation_url
+from community.emails import french_datetime
 
 pytestmark = pytest.mark.django_db
 

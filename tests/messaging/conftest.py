@@ -2,19 +2,14 @@
 (written through `messaging.actions`, as the site writes them), and real little files."""
 
 import io
-import itertools
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from clubs.models import Club, Membership, Role, Visibility
-from community.models import User
+from clubs.models import Role
 from messaging import actions
-
-_counter = itertools.count(1)
-
 
 # --- Files on disk ------------------------------------------------------------------------------
 
@@ -27,39 +22,6 @@ def media_root(settings, tmp_path):
 
 
 # --- People and clubs ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def make_user(db):
-    def make(email: str | None = None, *, display_name: str = "", **kw) -> User:
-        n = next(_counter)
-        user = User.objects.create_user(email=email or f"personne{n}@exemple.fr", **kw)
-        if display_name:
-            user.profile.display_name = display_name
-            user.profile.save()
-        return user
-
-    return make
-
-
-@pytest.fixture
-def make_club(db):
-    def make(name: str | None = None, **kw) -> Club:
-        n = next(_counter)
-        name = name or f"Club {n}"
-        kw.setdefault("slug", f"club-{n}")
-        kw.setdefault("visibility", Visibility.LISTED)
-        return Club.objects.create(name=name, **kw)
-
-    return make
-
-
-@pytest.fixture
-def make_membership(db):
-    def make(user: User, club: Club, role: str = Role.MEMBER) -> Membership:
-        return Membership.objects.create(user=user, club=club, role=role)
-
-    return make
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """Every action of messaging.actions: what it does, and each rule that refuses it."""
 
-import itertools
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from clubs.actions import ActionError
-from clubs.models import Ban, Club, Membership, Role, Visibility
+from clubs.models import Ban, Membership, Role
 from messaging import actions
 from messaging.models import (
     Post,
@@ -21,29 +19,12 @@ from messaging.models import (
 
 pytestmark = pytest.mark.django_db
 
-_counter = itertools.count(1)
-
-
 # --- Fixtures (file-local) ----------------------------------------------------------------------
 
 
 @pytest.fixture
-def make_club(db):
-    def make(name: str | None = None, **kw) -> Club:
-        n = next(_counter)
-        kw.setdefault("slug", f"club-actions-{n}")
-        kw.setdefault("visibility", Visibility.LISTED)
-        return Club.objects.create(name=name or f"Club {n}", **kw)
-
-    return make
-
-
-@pytest.fixture
-def join(db):
-    def make(user, club: Club, role: str = Role.MEMBER) -> Membership:
-        return Membership.objects.create(user=user, club=club, role=role)
-
-    return make
+def join(make_membership):
+    return make_membership
 
 
 @pytest.fixture
