@@ -34,6 +34,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.user = user
         self.subscriptions: dict[str, int] = {}  # stream → club id ("user.N" → 0)
         self.last_typing: dict[int, float] = {}
+        self.viewing: dict[int, int] = {}  # thread id → club id, for presence
         self.personal = events.user_stream(user.pk)
         await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
@@ -42,6 +43,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if not hasattr(self, "user"):
             return
+        for thread_id in list(self.viewing):
+            try:
+                await live.left(self, thread_id)
+            except Exception:  # presence is a hint: never let it stop the cleanup
+                logger.warning("Présence non mise à jour au départ", exc_info=True)
         for stream in [self.personal, *self.subscriptions]:
             await self.channel_layer.group_discard(stream, self.channel_name)
 
@@ -99,7 +105,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send_frame(frame)
 
     async def stream_ephemeral(self, message):
-        """Typing and presence: not logged, not numbered, not echoed to their author's pages."""
+        """Typing and presence: not logged, not numbered; typing is not echoed to its writer."""
         frame = message["frame"]
         if frame["stream"] in self.subscriptions and frame.get("user") != self.user.pk:
             await self.send_frame(frame)

@@ -158,6 +158,57 @@ async def typing(consumer, frame):
     await consumer.channel_layer.group_send(stream, {"type": "stream.ephemeral", "frame": frame})
 
 
+# --- Presence: who is reading a thread right now ------------------------------------------------
+
+PRESENCE_TTL = 45  # seconds: a page says "viewing" every 30 s while it is open
+
+
+def _presence_key(thread_id: int) -> str:
+    return f"presence:thread:{thread_id}"
+
+
+def update_presence(thread_id: int, user_id: int, name: str | None) -> list[str] | None:
+    """Record that the member reads the thread (name) or left it (None); the readers' names if
+    they changed, else None. Kept in the cache, shared by every process."""
+    key = _presence_key(thread_id)
+    now = time.time()
+    readers = {uid: entry for uid, entry in (cache.get(key) or {}).items() if entry[1] > now}
+    before = sorted(entry[0] for entry in readers.values())
+    if name is None:
+        readers.pop(user_id, None)
+    else:
+        readers[user_id] = (name, now + PRESENCE_TTL)
+    cache.set(key, readers, timeout=PRESENCE_TTL)
+    after = sorted(entry[0] for entry in readers.values())
+    return after if after != before else None
+
+
+async def broadcast_presence(consumer, thread_id: int, club_id: int, readers: list[str]) -> None:
+    stream = events.club_stream(club_id)
+    frame = {"type": "presence", "stream": stream, "thread": thread_id, "readers": readers}
+    await consumer.channel_layer.group_send(stream, {"type": "stream.ephemeral", "frame": frame})
+
+
+async def viewing(consumer, frame):
+    thread_id = _positive_int(frame, "thread")
+    thread = await database_sync_to_async(_thread_for_member)(consumer.user.pk, thread_id)
+    name = await database_sync_to_async(lambda: consumer.user.display_name)()
+    consumer.viewing[thread_id] = thread.club_id
+    readers = await database_sync_to_async(update_presence)(thread_id, consumer.user.pk, name)
+    if readers is not None:
+        await broadcast_presence(consumer, thread_id, thread.club_id, readers)
+
+
+async def left(consumer, thread_id: int) -> None:
+    """The page closed or went elsewhere: the member no longer reads the thread."""
+    club_id = consumer.viewing.pop(thread_id, None)
+    if club_id is None:
+        return
+    readers = await database_sync_to_async(update_presence)(thread_id, consumer.user.pk, None)
+    if readers is not None:
+        await broadcast_presence(consumer, thread_id, club_id, readers)
+
+
 def _mark_read(user_id: int, thread_id: int, post_id: int) -> None:
     thread = _thread_for_member(user_id, thread_id)
     actions.mark_read(user=User.objects.get(pk=user_id), thread=thread, up_to_post_id=post_id)
@@ -186,4 +237,5 @@ HANDLERS = {
     "post": post,
     "typing": typing,
     "read": read,
+    "viewing": viewing,
 }

@@ -45,6 +45,7 @@ function connect() {
     }
     everConnected = true;
     for (const [stream, seq] of streams) send({ type: "subscribe", stream, after: seq });
+    if (threadId) send({ type: "viewing", thread: threadId });
   });
   socket.addEventListener("message", (message) => {
     let frame;
@@ -72,6 +73,7 @@ function handleFrame(frame) {
   if (frame.type === "event") return handleEvent(frame);
   if (frame.type === "resync") return location.reload();
   if (frame.type === "typing") return showTyping(frame);
+  if (frame.type === "presence") return showReaders(frame);
   if (frame.type === "ack") return acknowledged(frame);
   if (frame.type === "error" && frame.client_id) return replyFailed(frame.reason);
   if (frame.type === "unsubscribed" && frame.reason === "access") {
@@ -198,6 +200,15 @@ function showTyping(frame) {
   render();
   setTimeout(render, 5100);
 }
+
+function showReaders(frame) {
+  const box = document.getElementById("lecteurs");
+  if (!box || frame.thread !== threadId) return;
+  box.textContent = frame.readers.length ? `En ce moment sur ce fil : ${frame.readers.join(", ")}.` : "";
+}
+
+// Presence: say every 30 s that this page still shows the thread.
+if (threadId) setInterval(() => send({ type: "viewing", thread: threadId }), 30000);
 
 // --- The reply form: through the socket when it is open, over HTTP otherwise -------------------
 

@@ -435,3 +435,33 @@ async def test_a_bad_frame_on_one_connection_does_not_disturb_another(member, au
     assert await calm.receive_json_from() == {"type": "pong", "id": 1}
     await calm.disconnect()
     await noisy.disconnect()
+
+
+async def test_readers_of_a_thread_see_who_else_is_reading_it(member, author, club, make_thread):
+    thread = await db(make_thread)(club, author)
+    first = await subscribed(member, club)
+    await first.send_json_to({"type": "viewing", "thread": thread.pk})
+    assert (await first.receive_json_from())["readers"] == [member.display_name]
+    second = await subscribed(author, club)
+    await second.send_json_to({"type": "viewing", "thread": thread.pk})
+    both = sorted([member.display_name, author.display_name])
+    assert (await first.receive_json_from())["readers"] == both
+    assert (await second.receive_json_from())["readers"] == both
+    await second.disconnect()
+    assert await first.receive_json_from() == {
+        "type": "presence",
+        "stream": f"club.{club.pk}",
+        "thread": thread.pk,
+        "readers": [member.display_name],
+    }
+    await first.disconnect()
+
+
+async def test_one_cannot_announce_reading_a_thread_of_another_club(
+    outsider, author, club, make_thread
+):
+    thread = await db(make_thread)(club, author)
+    socket = await open_socket(outsider)
+    await socket.send_json_to({"type": "viewing", "thread": thread.pk})
+    assert await socket.receive_json_from() == {"type": "error", "reason": "fil introuvable"}
+    await socket.disconnect()
