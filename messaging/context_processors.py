@@ -4,7 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 from clubs import access
 
-from . import events
+from . import events, selectors
 from .models import StreamCounter
 
 
@@ -22,4 +22,7 @@ def live_streams_for(user) -> str:
 
 def live(request):
     user = getattr(request, "user", None)
-    return {"live_streams": SimpleLazyObject(lambda: live_streams_for(user))}
+    return {
+        "live_streams": SimpleLazyObject(lambda: live_streams_for(user)),
+        "unread_by_club": SimpleLazyObject(lambda: selectors.unread_threads_by_club(user)),
+    }

@@ -207,3 +207,21 @@ def moderated_clubs(user) -> QuerySet[Club]:
     return access.member_clubs(user).filter(
         memberships__user=user, memberships__role__in=MANAGER_ROLES
     )
+
+
+def unread_threads_by_club(user) -> dict[int, int]:
+    """For each of the member's clubs with unread posts, how many threads have some. One query."""
+    if not access.is_active_user(user):
+        return {}
+    read = ReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_post_id")
+    unread_post = Post.objects.filter(
+        VISIBLE, thread=OuterRef("pk"), id__gt=Coalesce(Subquery(read[:1]), Value(0))
+    )
+    rows = (
+        Thread.objects.filter(club__in=access.member_clubs(user))
+        .filter(Exists(unread_post))
+        .values("club")
+        .annotate(count=Count("id"))
+        .values_list("club", "count")
+    )
+    return dict(rows)

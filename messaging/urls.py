@@ -9,6 +9,7 @@ thread = club + "fils/<int:pk>/"
 post = club + "messages/<int:pk>/"
 
 urlpatterns = [
+    path("fils/non-lus/", views.unread_counts, name="unread_counts"),
     path(club + "fils/", views.thread_list, name="thread_list"),
     path(club + "fils/nouveau/", views.new_thread, name="new_thread"),
     path(thread, views.thread_page, name="thread"),

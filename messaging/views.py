@@ -4,7 +4,7 @@ message what it did."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -158,6 +158,12 @@ def thread_list(request, slug):
     return render(
         request, "messaging/thread_list_fragment.html", {"club": club, "membership": membership}
     )
+
+
+def unread_counts(request):
+    """The member's unread threads by club, for the header's badges to follow live."""
+    counts = selectors.unread_threads_by_club(request.user)
+    return JsonResponse({"clubs": {str(club): count for club, count in counts.items()}})
 
 
 def permalink(request, slug, pk):

@@ -54,3 +54,9 @@ REACTION_LABELS = {
 def reaction_label(kind: str) -> str:
     """What a reaction means, for screen readers (the emoji alone is read inconsistently)."""
     return REACTION_LABELS.get(kind, kind)
+
+
+@register.inclusion_tag("messaging/_unread_badge.html", takes_context=True)
+def unread_badge(context, club):
+    """The number of the club's threads with unread posts, for the header."""
+    return {"count": context.get("unread_by_club", {}).get(club.pk, 0), "club": club}

@@ -257,8 +257,26 @@ function replyFailed(reason) {
 
 // --- Lists (club page, header): reloaded from the server, which knows what is unread ----------
 
+let badgesTimer = null;
+function refreshHeaderBadges() {
+  clearTimeout(badgesTimer);
+  badgesTimer = setTimeout(async () => {
+    const response = await fetch("/fils/non-lus/", { credentials: "same-origin" });
+    if (!response.ok) return;
+    const { clubs } = await response.json();
+    for (const badge of document.querySelectorAll("[data-unread-club]")) {
+      const count = clubs[badge.dataset.unreadClub] || 0;
+      badge.hidden = count === 0;
+      badge.firstChild.textContent = String(count);
+      const label = badge.querySelector(".visually-hidden");
+      if (label) label.textContent = count > 1 ? " fils non lus" : " fil non lu";
+    }
+  }, 1000);
+}
+
 let refreshTimer = null;
 function refreshClubLists(frame) {
+  if (frame.event === "post.created" && frame.author !== me) refreshHeaderBadges();
   const list = document.querySelector(`[data-thread-list="${frame.stream}"]`);
   if (!list) return;
   clearTimeout(refreshTimer);
