@@ -4,7 +4,6 @@ invitation link. Each view parses, asks `clubs.access`, calls one action, and sa
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.models import User, normalise_email
+from community.web import paginate, perform, posted
 
 from . import access, actions, selectors
 from .actions import ActionError, InviteOutcome
@@ -27,24 +27,6 @@ from .forms import (
     RoleForm,
 )
 from .models import Ban, Club, Invitation, JoinRequest, Membership, Role
-
-PAGE_SIZE = 50
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def perform(request, action, success_message: str, **arguments) -> bool:
-    """Run an action; say in a message what it did, or why it could not."""
-    try:
-        action(**arguments)
-    except ActionError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success_message)
-    return True
-
 
 # --- Members ------------------------------------------------------------------------------------
 
@@ -243,11 +225,9 @@ def moderation(request, slug):
 
 def invitations(request, slug):
     club, membership = access.access_club_moderation(request.user, slug)
-    posted = request.method == "POST"
-    # Bound on every POST, even one without fields, so that it is validated (not shown blank).
-    form = InvitationForm(request.POST if posted else None, request.FILES if posted else None)
+    form = InvitationForm(*posted(request, with_files=True))
     report = None
-    if posted and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             report = actions.invite_many(
                 actor=request.user, club=club, rows=form.rows(), role=form.cleaned_data["role"]
@@ -382,7 +362,7 @@ def member_remove(request, slug, pk):
 
 def member_ban(request, slug, pk):
     club, membership, target = _club_membership(request, slug, pk)
-    form = BanForm(request.POST if request.method == "POST" else None)
+    form = BanForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         perform(
             request,
@@ -450,7 +430,7 @@ def staff_clubs(request):
 
 def staff_create(request):
     access.staff_required(request.user)
-    form = ClubForm(request.POST if request.method == "POST" else None)
+    form = ClubForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             club = actions.create_club(actor=request.user, **form.cleaned_data)

@@ -52,7 +52,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(stream, self.channel_name)
 
     async def send_frame(self, frame: dict) -> None:
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        text = json.dumps(frame, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate echoed from a frame ("\ud800"): escape it
+            text = json.dumps(frame)
+        await self.send(text_data=text)
 
     # --- Frames from the page -------------------------------------------------------------------
 
@@ -66,7 +71,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         try:
             frame = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             await self.send_frame({"type": "error", "reason": "JSON invalide"})
             return
         if not isinstance(frame, dict):

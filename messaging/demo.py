@@ -3,13 +3,16 @@
 Threads are written through `messaging.actions`, so that their HTML, mentions, subscriptions and
 read states are what real use would leave; only the long « fil ouvert » of 2,000 short posts is
 bulk-created, for speed. Idempotent: a thread is looked up by club and title and skipped if it
-exists, so a second run changes nothing. (No attachments here: they come with the attachments
-module.)
+exists, so a second run changes nothing. A reply of the canteen thread carries a small PDF (a
+model deliberation), built here and uploaded through the same checks as a member's file.
 """
 
+import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from clubs.models import Club
@@ -39,6 +42,8 @@ class DemoThread:
     accepted: int | None = None
     #: (index in `posts`, email, reaction kind).
     reactions: tuple[tuple[int, str, str], ...] = field(default=())
+    #: (index in `posts`, file name, builder of the file's bytes): files sent with that post.
+    attachments: tuple[tuple[int, str, Callable[[], bytes]], ...] = field(default=())
 
 
 def _welcome(club_name: str, reply: tuple[str, str]) -> DemoThread:
@@ -76,6 +81,83 @@ def _welcome(club_name: str, reply: tuple[str, str]) -> DemoThread:
     )
 
 
+# --- A model deliberation, as a one-page PDF ----------------------------------------------------
+
+CANTEEN_MODEL_NAME = "Modele-deliberation-tarifs-cantine.pdf"
+CANTEEN_MODEL_LINES = (
+    ("F2", 15, "Modèle de délibération : tarifs de la cantine"),
+    ("F1", 11, ""),
+    ("F1", 11, "Commune de ........................   Séance du conseil du .. / .. / ...."),
+    ("F1", 11, "Délibération n° ........"),
+    ("F1", 11, ""),
+    ("F2", 11, "Objet : fixation des tarifs de la restauration scolaire"),
+    ("F1", 11, ""),
+    ("F1", 11, "Le conseil municipal,"),
+    ("F1", 11, "Vu le code général des collectivités territoriales (article L2121-29) ;"),
+    ("F1", 11, "Vu le code de l'éducation, notamment ses articles R531-52 et R531-53 ;"),
+    ("F1", 11, "Considérant que les tarifs ne peuvent excéder le coût par usager du service ;"),
+    ("F1", 11, "Après en avoir délibéré,"),
+    ("F1", 11, ""),
+    ("F2", 11, "DÉCIDE :"),
+    ("F1", 11, "Article 1 : à compter du 1er septembre, le prix du repas est fixé comme suit :"),
+    ("F1", 11, "    - repas enfant : 3,40 € ;"),
+    ("F1", 11, "    - repas adulte : 5,80 € ;"),
+    ("F1", 11, "    - repas enfant au tarif réduit (quotient familial inférieur à ...) : 1,00 €."),
+    ("F1", 11, "Article 2 : la délibération n° ........ du .. / .. / .... est abrogée."),
+    ("F1", 11, "Article 3 : le maire est chargé de l'exécution de la présente délibération."),
+    ("F1", 11, ""),
+    ("F1", 11, "Fait et délibéré les jour, mois et an susdits."),
+    ("F1", 11, "Le maire,"),
+)
+
+
+def _pdf_text(text: str) -> bytes:
+    """A PDF literal string, in the WinAnsi encoding of the standard fonts."""
+    encoded = text.encode("cp1252")
+    return b"(" + encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def one_page_pdf(lines: tuple[tuple[str, int, str], ...], *, title: str) -> bytes:
+    """A minimal, valid one-page A4 PDF showing `lines` of (font F1 regular or F2 bold, size,
+    text), with a correct cross-reference table: readers open it without repairing it."""
+    content = [b"BT", b"72 770 Td"]
+    for font, size, text in lines:
+        content.append(f"/{font} {size} Tf {round(size * 1.45)} TL".encode())
+        content.append(_pdf_text(text) + b" Tj T*")
+    content.append(b"ET")
+    stream = b"\n".join(content)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Title " + _pdf_text(title) + b" /Producer (Entre pairs) >>",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n" % (len(objects) + 1)
+    pdf += b"0000000000 65535 f \n"
+    for offset in offsets:
+        pdf += b"%010d 00000 n \n" % offset
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\n" % (
+        len(objects) + 1,
+        len(objects),
+    )
+    pdf += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(pdf)
+
+
+def canteen_model_pdf() -> bytes:
+    return one_page_pdf(CANTEEN_MODEL_LINES, title="Modèle de délibération : tarifs de la cantine")
+
+
 THREADS: dict[str, tuple[DemoThread, ...]] = {
     "secretaires-de-mairie": (
         _welcome(
@@ -100,7 +182,7 @@ THREADS: dict[str, tuple[DemoThread, ...]] = {
                     "isabelle.garnier@demo.test",
                     "Chez nous, c'est une délibération chaque année, au conseil de juin, "
                     "avec la grille complète (repas enfant, repas adulte, tarif du quotient "
-                    "familial). Je peux vous envoyer notre modèle si besoin.",
+                    "familial). Je vous joins notre modèle, à adapter à votre commune.",
                 ),
                 (
                     "moderatrice@demo.test",
@@ -129,6 +211,7 @@ THREADS: dict[str, tuple[DemoThread, ...]] = {
                 (2, "thomas.girard@demo.test", "pouce"),
                 (1, "secretaire@demo.test", "pouce"),
             ),
+            attachments=((1, CANTEEN_MODEL_NAME, canteen_model_pdf),),
         ),
         DemoThread(
             title="Durée de conservation des registres d'état civil",
@@ -381,6 +464,15 @@ def _backdate(thread: Thread, posts: list[Post], start, step: timedelta) -> None
     )
 
 
+def _uploads(spec: DemoThread, index: int) -> list[SimpleUploadedFile]:
+    """The files sent with the post at `index`, as a browser would upload them."""
+    return [
+        SimpleUploadedFile(name, build(), content_type=mimetypes.guess_type(name)[0] or "")
+        for at, name, build in spec.attachments
+        if at == index
+    ]
+
+
 def _seed_thread(club: Club, spec: DemoThread, now, log) -> None:
     emails = [email for email, _text in spec.posts] + [email for _i, email, _k in spec.reactions]
     users = _users(emails + [OWNER])
@@ -390,12 +482,16 @@ def _seed_thread(club: Club, spec: DemoThread, now, log) -> None:
         club=club,
         title=spec.title,
         source=_with_mentions(first_text, users),
+        uploads=_uploads(spec, 0),
     )
     posts = [thread.posts.get()]
-    for email, text in spec.posts[1:]:
+    for index, (email, text) in enumerate(spec.posts[1:], start=1):
         posts.append(
             actions.post_reply(
-                author=users[email], thread=thread, source=_with_mentions(text, users)
+                author=users[email],
+                thread=thread,
+                source=_with_mentions(text, users),
+                uploads=_uploads(spec, index),
             )
         )
     for index, email, kind in spec.reactions:

@@ -43,7 +43,17 @@ def _text(frame: dict, field: str, *, max_length: int) -> str:
     value = frame.get(field)
     if not isinstance(value, str) or not value.strip() or len(value) > max_length:
         raise FrameError(f"« {field} » doit être un texte de 1 à {max_length} caractères")
+    if "\x00" in value or not _encodable(value):  # the database would refuse it
+        raise FrameError(f"« {field} » contient un caractère interdit")
     return value
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a "\ud800" escape in the JSON
+        return False
+    return True
 
 
 # --- Access, in the database thread -------------------------------------------------------------
@@ -51,9 +61,11 @@ def _text(frame: dict, field: str, *, max_length: int) -> str:
 
 def _club_id_of_stream(stream: str) -> int | None:
     prefix, _, number = stream.partition(".")
-    if prefix != "club" or not number.isdigit():
+    # ASCII digits written as the server writes them: "club.²" or "club.٣" would pass isdigit()
+    # alone, and "club.03" would name a group that never receives the club's events.
+    if prefix != "club" or not (number.isascii() and number.isdigit()):
         return None
-    return int(number)
+    return int(number) if events.club_stream(int(number)) == stream else None
 
 
 def may_follow(user_id: int, stream: str) -> bool:
@@ -115,6 +127,8 @@ async def subscribe(consumer, frame):
 
 async def unsubscribe(consumer, frame):
     stream = frame.get("stream")
+    if not isinstance(stream, str) or len(stream) > 40:  # a list or a dict is not hashable
+        raise FrameError("« stream » attendu")
     if stream in consumer.subscriptions:
         await consumer.channel_layer.group_discard(stream, consumer.channel_name)
         del consumer.subscriptions[stream]
@@ -211,6 +225,8 @@ async def left(consumer, thread_id: int) -> None:
 
 def _mark_read(user_id: int, thread_id: int, post_id: int) -> None:
     thread = _thread_for_member(user_id, thread_id)
+    if not thread.posts.filter(pk=post_id).exists():  # else the read position could leap ahead
+        raise FrameError("message introuvable")
     actions.mark_read(user=User.objects.get(pk=user_id), thread=thread, up_to_post_id=post_id)
 
 

@@ -6,7 +6,6 @@ the selectors), calls one action, and says in a message what it did."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,12 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clubs import access
+from community.web import paginate, posted
 
 from . import actions, selectors
 from .actions import MAX_REASON_LENGTH, ActionError
 from .models import Report
 
-PAGE_SIZE = 50
 DECISIONS = {"hide": True, "dismiss": False}
 
 
@@ -89,7 +88,7 @@ def report_post(request, slug, pk):
         messages.error(request, refusal)
         return redirect(_permalink(slug, post))
 
-    form = ReportForm(request.POST or None)
+    form = ReportForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.report_post(
@@ -125,7 +124,7 @@ def report_post(request, slug, pk):
 
 def reports_queue(request, slug):
     club, membership = _moderated_club(request, slug)
-    page = Paginator(selectors.open_reports(club), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.open_reports(club))
     rows = [
         (report, ResolutionForm(prefix=f"signalement-{report.pk}")) for report in page.object_list
     ]

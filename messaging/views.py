@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clubs import access
-from clubs.views import perform
+from community.web import perform, posted
 
 from . import actions, events, markdown, selectors
 from .actions import ActionError
@@ -57,7 +57,7 @@ def new_thread(request, slug):
     if club.archived:
         messages.error(request, _("Ce club est archivé : on n'y écrit plus."))
         return redirect("clubs:detail", slug=club.slug)
-    form = ThreadForm(request.POST or None, request.FILES or None)
+    form = ThreadForm(*posted(request, with_files=True))
     if request.method == "POST" and form.is_valid():
         try:
             thread = actions.start_thread(
@@ -235,7 +235,7 @@ def lock(request, slug, pk):
 def move(request, slug, pk):
     thread = _moderated_thread(request, slug, pk)
     targets = selectors.moderated_clubs(request.user).exclude(pk=thread.club_id)
-    form = MoveForm(request.POST or None, clubs=targets)
+    form = MoveForm(*posted(request), clubs=targets)
     if request.method == "POST" and form.is_valid():
         to_club = form.cleaned_data["club"]
         moved = perform(
@@ -273,7 +273,7 @@ def edit_post(request, slug, pk):
     post, _membership = selectors.post_for(request.user, slug, pk)
     if post.author_id != request.user.pk:
         raise PermissionDenied
-    form = EditForm(request.POST or None, initial={"source": post.source})
+    form = EditForm(*posted(request), initial={"source": post.source})
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_post(editor=request.user, post=post, source=form.cleaned_data["source"])
@@ -323,7 +323,7 @@ def hide_post(request, slug, pk):
     post, membership = selectors.post_for(request.user, slug, pk)
     if not access.is_moderator(membership):
         raise PermissionDenied
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         hidden = perform(
             request,

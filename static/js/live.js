@@ -207,6 +207,12 @@ function showReaders(frame) {
   box.textContent = frame.readers.length ? `En ce moment sur ce fil : ${frame.readers.join(", ")}.` : "";
 }
 
+// Safety net: every 30 s, ask each stream for anything after the last event seen. A live message
+// lost on the way (the channel layer restarting, say) arrives this way; usually nothing does.
+setInterval(() => {
+  for (const [stream, seq] of streams) send({ type: "subscribe", stream, after: seq });
+}, 30000);
+
 // Presence: say every 30 s that this page still shows the thread.
 if (threadId) setInterval(() => send({ type: "viewing", thread: threadId }), 30000);
 

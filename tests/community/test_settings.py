@@ -65,7 +65,7 @@ def test_production_variables_choose_postgresql_redis_smtp_and_the_task_worker()
     assert json.loads(result.stdout) == [
         "django.db.backends.postgresql",
         "channels_redis.core.RedisChannelLayer",
-        "django.core.cache.backends.redis.RedisCache",
+        "community.cache.FailSoftRedisCache",  # Django's RedisCache, failing soft
         "django.core.mail.backends.smtp.EmailBackend",
         "django_tasks_db.DatabaseBackend",
         ["entrepairs.example.org"],

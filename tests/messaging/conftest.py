@@ -14,11 +14,6 @@ from messaging import actions
 # --- Files on disk ------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploaded files go to a fresh folder for each test, never to the project's media/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 # --- People and clubs ---------------------------------------------------------------------------

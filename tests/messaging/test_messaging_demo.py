@@ -1,9 +1,20 @@
 """The demonstration discussions of `manage.py seed_demo`."""
 
-import pytest
+import re
 
-from messaging import demo
-from messaging.models import Post, PostRevision, Reaction, ReadState, Thread, ThreadSubscription
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from messaging import attachments, demo
+from messaging.models import (
+    Attachment,
+    Post,
+    PostRevision,
+    Reaction,
+    ReadState,
+    Thread,
+    ThreadSubscription,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -11,8 +22,20 @@ pytestmark = pytest.mark.django_db
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Thread, Post, Reaction, ReadState, ThreadSubscription, PostRevision)
+        for model in (
+            Thread,
+            Post,
+            Reaction,
+            ReadState,
+            ThreadSubscription,
+            PostRevision,
+            Attachment,
+        )
     }
+
+
+def stored_files(media_root) -> list:
+    return sorted(path for path in media_root.rglob("*") if path.is_file())
 
 
 def titles(slug: str) -> set[str]:
@@ -100,11 +123,15 @@ def test_the_thresholds_thread_shows_a_table(demo_data):
     assert "<th>Seuil</th>" in first.html
 
 
-def test_running_the_seed_twice_creates_nothing_new(demo_data, seed_demo):
+def test_running_the_seed_twice_creates_nothing_new(demo_data, seed_demo, media_root):
     before = counts()
     assert before["Post"] > 2000
+    assert before["Attachment"] == 1
+    files = stored_files(media_root)
+    assert len(files) == 1
     seed_demo()
     assert counts() == before
+    assert stored_files(media_root) == files
 
 
 def test_the_messaging_seed_alone_is_idempotent_and_quiet(demo_data):
@@ -113,3 +140,64 @@ def test_the_messaging_seed_alone_is_idempotent_and_quiet(demo_data):
     demo.seed(logged.append)
     assert logged == []
     assert counts() == before
+
+
+# --- The attached model deliberation ------------------------------------------------------------
+
+
+def test_a_reply_of_the_canteen_thread_carries_the_model_deliberation_once(demo_data):
+    thread = Thread.objects.get(title="Délibération pour le tarif de la cantine")
+    attachment = Attachment.objects.get(original_name="Modele-deliberation-tarifs-cantine.pdf")
+    question, reply, *_rest = thread.posts.order_by("id")
+    assert attachment.post == reply
+    assert attachment.uploaded_by == reply.author
+    assert reply.author.email == "isabelle.garnier@demo.test"
+    assert "Je vous joins notre modèle" in reply.source
+    assert not question.attachments.exists()
+    assert Attachment.objects.count() == 1
+    assert attachment.content_type == "application/pdf"
+    assert not attachment.is_image
+    with attachment.file.open("rb") as stored:
+        content = stored.read()
+    assert attachment.size == len(content)
+    assert attachment.file.name.endswith(".pdf")
+    assert "Modele" not in attachment.file.name  # stored under a random name
+
+
+def test_the_model_deliberation_is_a_one_page_pdf_with_a_correct_cross_reference_table():
+    pdf = demo.canteen_model_pdf()
+    assert pdf.startswith(b"%PDF-1.4\n")
+    assert pdf.endswith(b"%%EOF\n")
+    assert pdf.count(b"/Type /Page ") == 1
+    assert b"/Count 1" in pdf
+    # startxref gives where the table starts; each entry gives where its object starts.
+    xref_at = int(re.search(rb"startxref\n(\d+)\n%%EOF", pdf).group(1))
+    assert pdf[xref_at:].startswith(b"xref\n0 ")
+    table = re.match(rb"xref\n0 (\d+)\n((?:\d{10} \d{5} [nf] \n)+)trailer", pdf[xref_at:])
+    size = int(table.group(1))
+    entries = table.group(2).split(b" \n")[:-1]
+    assert len(entries) == size
+    for number, entry in enumerate(entries[1:], start=1):
+        offset = int(entry[:10])
+        assert pdf[offset:].startswith(b"%d 0 obj\n" % number)
+    assert b"/Size %d" % size in pdf
+    # The content stream is as long as it says.
+    length = int(re.search(rb"/Length (\d+) >>\nstream\n", pdf).group(1))
+    stream = pdf.split(b"stream\n", 1)[1].split(b"\nendstream", 1)[0]
+    assert len(stream) == length
+    # The text is there, in the WinAnsi encoding of the standard fonts.
+    assert "(Modèle de délibération : tarifs de la cantine)".encode("cp1252") in stream
+    assert "3,40 €".encode("cp1252") in stream
+
+
+def test_the_model_deliberation_passes_the_checks_of_a_members_upload():
+    upload = SimpleUploadedFile(
+        demo.CANTEEN_MODEL_NAME, demo.canteen_model_pdf(), content_type="text/html"
+    )
+    [checked] = attachments.check_uploads([upload])
+    assert checked.name == "Modele-deliberation-tarifs-cantine.pdf"
+    assert checked.content_type == "application/pdf"
+
+
+def test_a_pdf_string_escapes_parentheses_and_backslashes():
+    assert demo._pdf_text("a (b) \\ c") == b"(a \\(b\\) \\\\ c)"
