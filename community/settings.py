@@ -143,7 +143,7 @@ if REDIS_URL:
             # Fails soft: pages keep answering while Redis is out of reach (community/cache.py).
             "BACKEND": "community.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "entrepairs",
+            "KEY_PREFIX": "entrepairs-cache",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }

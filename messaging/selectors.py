@@ -213,7 +213,9 @@ def unread_threads_by_club(user) -> dict[int, int]:
     """For each of the member's clubs with unread posts, how many threads have some. One query."""
     if not access.is_active_user(user):
         return {}
-    read = ReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_post_id")
+    # Inside the subquery on posts: the read state of the post's own thread.
+    read = ReadState.objects.filter(thread=OuterRef("thread"), user=user)
+    read = read.values("last_read_post_id")
     unread_post = Post.objects.filter(
         VISIBLE, thread=OuterRef("pk"), id__gt=Coalesce(Subquery(read[:1]), Value(0))
     )

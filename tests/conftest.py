@@ -7,6 +7,7 @@ import os
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 
 from clubs.models import Club, Membership, Role, Visibility
@@ -17,12 +18,24 @@ _sequence = itertools.count(1)
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def clear_own_cache() -> None:
+    """Empty the site's cache, and only it: on Redis, the keys under its prefix (the channel
+    layer and whoever else shares the Redis database keep theirs)."""
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counters and cached values must not leak from one test into the next."""
-    cache.clear()
+    clear_own_cache()
     yield
-    cache.clear()
+    clear_own_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -39,10 +39,8 @@ function connect() {
   socket = new WebSocket(`${scheme}://${location.host}/ws/live/`);
   socket.addEventListener("open", () => {
     attempt = 0;
-    if (everConnected) {
-      setStatus("Connexion rétablie.", "open");
-      setTimeout(() => status?.dataset.state === "open" && setStatus("", "open"), 3000);
-    }
+    setStatus(everConnected ? "Connexion rétablie." : "", "open");
+    if (everConnected) setTimeout(() => status?.dataset.state === "open" && setStatus("", "open"), 3000);
     everConnected = true;
     for (const [stream, seq] of streams) send({ type: "subscribe", stream, after: seq });
     if (threadId) send({ type: "viewing", thread: threadId });

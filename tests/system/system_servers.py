@@ -1,6 +1,7 @@
 """Real daphne processes on 127.0.0.1, and the services they need."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -51,17 +52,52 @@ def redis_url_or_skip() -> str:
 
 
 def server_database_url(folder) -> str:
-    """A database for server processes: a fresh PostgreSQL database next to DATABASE_URL's when
-    it is PostgreSQL (the test database is not visible to other processes), else SQLite."""
+    """A database for server processes: a fresh PostgreSQL database of its own next to
+    DATABASE_URL's when that is PostgreSQL (the test database is invisible to other processes),
+    else a SQLite file. `drop_server_database` removes it."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         return f"sqlite:///{folder / 'db.sqlite3'}"
     base, _, name = url.rpartition("/")
-    system_name = f"{name.split('?')[0]}_system"
+    system_name = f"{name.split('?')[0]}_system_{os.getpid()}_{folder.name}"[:63]
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{system_name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{system_name}"')
     return f"{base}/{system_name}"
+
+
+def drop_server_database(url: str) -> None:
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def server_env(tmp_path_factory):
+    """Environment of server processes: their own database with the demo data, the channel
+    layer of REDIS_URL when set."""
+    folder = tmp_path_factory.mktemp("server")
+    inherited = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
+    env.update(
+        DATABASE_URL=server_database_url(folder),
+        MEDIA_ROOT=str(folder / "media"),
+        DEBUG="1",
+        PYTHONUNBUFFERED="1",
+    )
+    for command in (["migrate", "--noinput"], ["seed_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    yield env
+    drop_server_database(env["DATABASE_URL"])
 
 
 class DaphneProcess:
@@ -91,3 +127,86 @@ class DaphneProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+# --- A private Redis, and a daphne process whose log is kept ------------------------------------
+
+
+def redis_server_or_skip() -> str:
+    """The redis-server program; skipped on a machine without it, a failure in CI."""
+    executable = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not os.access(executable, os.X_OK):
+        if IN_CI:
+            pytest.fail("redis-server introuvable : CI doit l'installer")
+        pytest.skip("test réservé à une machine où redis-server est installé")
+    return executable
+
+
+class RedisProcess:
+    """A redis-server of the test's own on a free loopback port (never the shared one): nothing
+    saved to disk; `stop()` then `start()` brings it back on the same port, empty."""
+
+    def __init__(self, executable: str, folder: Path):
+        self.executable, self.folder = executable, folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+        self.start()
+
+    def start(self, timeout: float = 10) -> None:
+        arguments = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        arguments += ["--appendonly", "no", "--daemonize", "no", "--dir", str(self.folder)]
+        self.process = subprocess.Popen(
+            [self.executable, *arguments],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server stopped with code {self.process.returncode}")
+            try:
+                redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5).ping()
+                return
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise TimeoutError(f"redis-server silent on port {self.port}") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+class LoggedDaphneProcess(DaphneProcess):
+    """A DaphneProcess whose output goes to `log_path`, to read when a test fails."""
+
+    def __init__(self, env: dict, log_path: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [*command, "community.asgi:application"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_until_serving(self.url + "/healthz", self.process)
+        except Exception:
+            self.stop()
+            raise
+
+    def log_tail(self, characters: int = 4000) -> str:
+        return self.log_path.read_text(errors="replace")[-characters:]

@@ -1,0 +1,106 @@
+"""A real browser (Debian's Chromium, driven by Playwright) against a real daphne server.
+
+Skipped with the reason where no Chromium is found, except in CI, where it is a failure
+(.ci/run installs Debian's `chromium`). A failing test leaves a screenshot and the page's HTML
+in test-output/.
+"""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
+from system_servers import DaphneProcess, server_env  # noqa: E402, F401  (fixture)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail("Chromium introuvable : .ci/run doit installer le paquet Debian chromium")
+        pytest.skip("navigateur absent : installez le paquet Debian chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(request):
+    server = DaphneProcess(request.getfixturevalue("server_env"))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def contexts(browser):
+    opened = []
+
+    def new_context():
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 900})
+        opened.append(context)
+        return context
+
+    yield new_context
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def pages(request, contexts):
+    """Pages opened by the test; on failure each one is saved to test-output/."""
+    opened = []
+
+    def new_page():
+        page = contexts().new_page()
+        opened.append(page)
+        return page
+
+    yield new_page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        OUTPUT.mkdir(exist_ok=True)
+        for n, page in enumerate(opened):
+            stem = OUTPUT / f"{request.node.name}-{n}"
+            page.screenshot(path=f"{stem}.png", full_page=True)
+            Path(f"{stem}.html").write_text(page.content(), encoding="utf-8")
+
+
+@pytest.fixture
+def page(pages):
+    return pages()
+
+
+@pytest.fixture
+def logged_in_page(base_url, pages):
+    def log_in(email: str):
+        page = pages()
+        page.goto(f"{base_url}/comptes/login/")
+        page.get_by_label("Courriel").fill(email)
+        page.get_by_label("Mot de passe", exact=False).first.fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(f"{base_url}/")
+        return page
+
+    return log_in
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

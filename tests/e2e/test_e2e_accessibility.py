@@ -1,0 +1,67 @@
+"""Every page type has zero axe-core violations of the WCAG 2.1 A and AA rules."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.e2e
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+PUBLIC_PAGES = ["/", "/comptes/login/", "/comptes/password/reset/", "/mentions-legales/",
+                "/accessibilite/", "/comptes/signup/", "/nexiste-pas/"]  # fmt: skip
+MEMBER_PAGES = [
+    "/",
+    "/clubs/",
+    "/clubs/secretaires-de-mairie/",
+    "/clubs/secretaires-de-mairie/membres/",
+    "/clubs/secretaires-de-mairie/fils/nouveau/",
+    "/clubs/archivistes/",
+    "/membres/claire-martin/",
+    "/comptes/email/",
+    "/comptes/password/change/",
+    "/comptes/2fa/",
+    "/clubs/secretaires-de-mairie/moderation/",
+    "/clubs/secretaires-de-mairie/moderation/invitations/",
+    "/clubs/secretaires-de-mairie/moderation/signalements/",
+    "/clubs/secretaires-de-mairie/moderation/exclusions/",
+    "/clubs/secretaires-de-mairie/moderation/journal/",
+]
+
+
+def assert_no_violations(page, url):
+    results = Axe().run(page, options=WCAG_AA)
+    problems = [
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+    assert problems == [], f"{url}\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_have_no_accessibility_violation(base_url, page, path):
+    page.goto(base_url + path)
+    assert_no_violations(page, path)
+
+
+@pytest.mark.parametrize("path", MEMBER_PAGES)
+def test_member_and_moderation_pages_have_no_accessibility_violation(
+    base_url, logged_in_page, path
+):
+    page = logged_in_page("moderatrice@demo.test")
+    page.goto(base_url + path)
+    assert_no_violations(page, path)
+
+
+def test_a_thread_page_has_no_accessibility_violation(base_url, logged_in_page):
+    page = logged_in_page("moderatrice@demo.test")
+    page.goto(base_url + "/clubs/secretaires-de-mairie/")
+    page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
+    assert_no_violations(page, page.url)
+
+
+def test_staff_pages_have_no_accessibility_violation(base_url, logged_in_page):
+    page = logged_in_page("equipe@demo.test")
+    for path in ["/gestion/clubs/", "/gestion/clubs/nouveau/", "/gestion/clubs/archivistes/"]:
+        page.goto(base_url + path)
+        assert_no_violations(page, path)

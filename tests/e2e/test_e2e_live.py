@@ -1,0 +1,63 @@
+"""Journeys in a real browser (Debian's Chromium) against a real daphne server."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def open_cantine_thread(page, base_url):
+    page.goto(f"{base_url}/clubs/secretaires-de-mairie/")
+    page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
+    page.wait_for_selector("#messages")
+    page.wait_for_function("document.getElementById('etat-connexion').dataset.state === 'open'")
+
+
+def test_a_reply_posted_in_one_browser_appears_live_in_another(base_url, logged_in_page):
+    writer = logged_in_page("secretaire@demo.test")
+    reader = logged_in_page("moderatrice@demo.test")
+    open_cantine_thread(writer, base_url)
+    open_cantine_thread(reader, base_url)
+
+    writer.get_by_label("Votre message").fill("Réponse arrivée en direct, sans recharger.")
+    writer.get_by_role("button", name="Publier la réponse").click()
+
+    arrived = reader.locator("article.post", has_text="Réponse arrivée en direct")
+    arrived.wait_for(timeout=5000)
+    assert arrived.locator(".post__actions").get_by_text("Masquer").count() == 1  # moderator
+    assert arrived.locator(".post__actions").get_by_text("Modifier").count() == 0  # not hers
+    assert writer.get_by_label("Votre message").input_value() == ""
+    mine = writer.locator("article.post", has_text="Réponse arrivée en direct")
+    assert mine.locator(".post__actions").get_by_text("Modifier").count() == 1
+
+
+def test_someone_typing_shows_in_the_other_browser(base_url, logged_in_page):
+    writer = logged_in_page("secretaire@demo.test")
+    reader = logged_in_page("moderatrice@demo.test")
+    open_cantine_thread(writer, base_url)
+    open_cantine_thread(reader, base_url)
+    writer.get_by_label("Votre message").press_sequentially("Je réfléchis")
+    reader.wait_for_function(
+        "document.getElementById('en-train-d-ecrire').textContent.includes('Claire Martin')",
+        timeout=5000,
+    )
+    readers = reader.locator("#lecteurs")
+    readers.wait_for(state="visible")
+    assert "Claire Martin" in readers.inner_text()
+
+
+def test_a_reaction_in_one_browser_updates_the_count_in_another(base_url, logged_in_page):
+    first = logged_in_page("secretaire@demo.test")
+    second = logged_in_page("moderatrice@demo.test")
+    open_cantine_thread(first, base_url)
+    open_cantine_thread(second, base_url)
+    post_id = second.locator("article.post").first.get_attribute("data-post-id")
+    button = f'#message-{post_id} form:has(input[name="kind"][value="bravo"]) button'
+    before = second.locator(button).inner_text()
+    first.locator(button).click()  # a plain form post: the page reloads on the same post
+    second.wait_for_function(
+        "([selector, before]) => document.querySelector(selector).innerText !== before",
+        arg=[button, before],
+        timeout=5000,
+    )

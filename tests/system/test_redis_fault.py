@@ -1,0 +1,262 @@
+"""Redis goes down while pages are connected and a member posts over HTTP: the post is saved and
+the page answers without a 500; when Redis is back, the pages reconnect, catch up from the event
+log, and show the post exactly once.
+
+The test runs its own redis-server on a free loopback port (never the shared one), so that it
+can stop it and start it again."""
+
+import asyncio
+import json
+import os
+import random
+import re
+import time
+import uuid
+
+import pytest
+import redis
+from system_members import Member, csrf_of
+from system_servers import LoggedDaphneProcess, RedisProcess, redis_server_or_skip
+
+pytestmark = pytest.mark.system
+PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
+CLUB_PATH = "/clubs/secretaires-de-mairie/"
+CATCH_UP_WITHIN = 30  # seconds, once Redis is back
+
+
+class ReconnectingClient:
+    """What static/js/live.js does, in Python: one websocket, reconnected with back-off and
+    jitter; on each connection, every stream is subscribed again with `after` = the last `seq`
+    applied; an event already applied (by `seq`) is dropped; a gap asks for a replay."""
+
+    def __init__(self, member: Member, streams: list[str], *, give_up_after: float = 90):
+        self.member = member
+        self.last_seq: dict[str, int | None] = dict.fromkeys(streams)
+        self.give_up_at = time.monotonic() + give_up_after
+        self.connections = 0
+        self.failures: list[str] = []  # why each connection ended or could not open
+        self.delivered_posts: list[int] = []  # every post.created that arrived, duplicates too
+        self.applied_posts: list[int] = []  # the post.created events applied, in order
+        self.resyncs: list[dict] = []
+        self.subscribed = asyncio.Event()
+        self.stopping = False
+        self.fatal_close: int | None = None
+
+    def saw(self, post_id: int) -> int:
+        return self.applied_posts.count(post_id)
+
+    async def run(self) -> None:
+        delay = 0.25
+        while not self.stopping and time.monotonic() < self.give_up_at:
+            try:
+                async with self.member.websocket() as socket:
+                    hello = json.loads(await asyncio.wait_for(socket.recv(), 5))
+                    assert hello["type"] == "hello", hello
+                    self.connections += 1
+                    delay = 0.25
+                    for stream, seq in self.last_seq.items():
+                        await self.subscribe(socket, stream, seq)
+                    async for text in socket:
+                        await self.handle(socket, json.loads(text))
+                    self.failures.append(f"fermée : {socket.close_code}")
+                    if socket.close_code in {4401, 4403}:  # the protocol says: do not retry
+                        self.fatal_close = socket.close_code
+                        return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # refused, reset, handshake failed: try again later
+                self.failures.append(f"{type(error).__name__}: {error}"[:200])
+            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, 2.0)  # the page caps at 30 s; a test cannot wait that long
+
+    async def subscribe(self, socket, stream: str, seq: int | None) -> None:
+        frame = {"type": "subscribe", "stream": stream}
+        if seq is not None:
+            frame["after"] = seq
+        await socket.send(json.dumps(frame))
+
+    async def handle(self, socket, frame: dict) -> None:
+        kind, stream = frame.get("type"), frame.get("stream")
+        if kind == "subscribed":
+            if self.last_seq[stream] is None:  # a fresh page starts from the current number
+                self.last_seq[stream] = frame["seq"]
+            self.subscribed.set()
+        elif kind == "resync":
+            self.resyncs.append(frame)
+            self.last_seq[stream] = frame["seq"]
+        elif kind == "event":
+            if frame.get("event") == "post.created":
+                self.delivered_posts.append(frame["post"])
+            last = self.last_seq[stream]
+            if last is not None and frame["seq"] <= last:
+                return  # replay and live delivery overlapped: already applied
+            if last is not None and frame["seq"] > last + 1:
+                await self.subscribe(socket, stream, last)  # a gap: ask for what is missing
+                return
+            self.last_seq[stream] = frame["seq"]
+            if frame.get("event") == "post.created":
+                self.applied_posts.append(frame["post"])
+
+
+def thread_and_club(member: Member) -> tuple[str, int]:
+    page = member.get(CLUB_PATH)
+    assert page.status_code == 200, page.status_code
+    thread_path = re.search(r'href="(/clubs/secretaires-de-mairie/fils/\d+/)"', page.text)
+    club_id = re.search(r'data-thread-list="club\.(\d+)"', page.text)
+    assert thread_path and club_id, "the club page lists no thread"
+    return thread_path.group(1), int(club_id.group(1))
+
+
+def reply_over_http(member: Member, thread_path: str, text: str):
+    """The thread page's reply form, filled and sent as the browser does (without JavaScript,
+    hence no redirect followed here: the answer's Location names the new post)."""
+    page = member.get(thread_path)
+    assert page.status_code == 200, f"thread page: {page.status_code}"
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*data-live-reply', page.text)
+    assert form, "no reply form on the thread page"
+    return member.session.post(
+        member.base_url + form.group(1),
+        data={
+            "csrfmiddlewaretoken": csrf_of(page),
+            "source": text,
+            "client_id": uuid.uuid4().hex,
+        },
+        headers={"Referer": member.base_url + thread_path},
+        allow_redirects=False,
+        timeout=20,
+    )
+
+
+def post_id_of(answer) -> int:
+    """The new post's id, from the redirect to the thread (…#message-<id>)."""
+    assert answer.status_code == 302, answer.status_code
+    return int(re.search(r"#message-(\d+)$", answer.headers["Location"]).group(1))
+
+
+async def wait_for_health(member: Member, status: int, *, within: float) -> dict:
+    deadline = time.monotonic() + within
+    while True:
+        health = await asyncio.to_thread(member.get, "/healthz")
+        if health.status_code == status or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.25)
+    assert health.status_code == status, health.text
+    return health.json()["checks"]
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = RedisProcess(redis_server_or_skip(), tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def site_on_private_redis(server_env, private_redis, tmp_path):
+    server = LoggedDaphneProcess(
+        {**server_env, "REDIS_URL": private_redis.url}, tmp_path / "daphne.log"
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_post_made_while_redis_is_down_is_saved_and_reaches_the_pages_once_it_is_back(
+    site_on_private_redis, private_redis
+):
+    site = site_on_private_redis
+    writer = Member(site.url, "secretaire@demo.test", PASSWORD)
+    reader = Member(site.url, "moderatrice@demo.test", PASSWORD)
+    thread_path, club_id = thread_and_club(reader)
+    stream = f"club.{club_id}"
+    text = f"Publié pendant la panne de Redis {uuid.uuid4().hex[:8]}"
+
+    async def scenario():
+        client = ReconnectingClient(reader, [stream])
+        running = asyncio.create_task(client.run())
+        try:
+            await asyncio.wait_for(client.subscribed.wait(), 15)
+            first_seq = client.last_seq[stream]
+            await wait_for_health(reader, 200, within=5)  # with a page connected, too
+
+            await asyncio.to_thread(private_redis.stop)
+            answer = await asyncio.to_thread(reply_over_http, writer, thread_path, text)
+            assert answer.status_code == 302, (answer.status_code, site.log_tail())
+            post_id = post_id_of(answer)
+
+            shown = await asyncio.to_thread(writer.get, answer.headers["Location"])
+            assert shown.status_code == 200 and text in shown.text
+            assert f'id="message-{post_id}"' in shown.text
+            for path in ("/", CLUB_PATH, thread_path):  # reading goes on without Redis
+                page = await asyncio.to_thread(reader.get, path)
+                assert page.status_code == 200, (path, page.status_code, site.log_tail())
+            assert text in (await asyncio.to_thread(reader.get, thread_path)).text
+
+            checks = await wait_for_health(reader, 503, within=0)
+            assert checks["database"] == "ok"
+            assert checks["channel_layer"] != "ok" and checks["channel_layer"].strip()
+
+            await asyncio.to_thread(private_redis.start)
+            deadline = time.monotonic() + CATCH_UP_WITHIN
+            while client.saw(post_id) == 0 and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            assert client.saw(post_id) == 1, (
+                f"post {post_id} seen {client.saw(post_id)} times within {CATCH_UP_WITHIN} s; "
+                f"connections {client.connections}, failures {client.failures[-5:]}, "
+                f"resyncs {client.resyncs}\n{site.log_tail()}"
+            )
+            await asyncio.sleep(1)  # a late duplicate would show up now
+            assert client.saw(post_id) == 1
+            assert client.connections >= 2, "the page should have reconnected"
+            assert client.fatal_close is None and not client.resyncs
+            assert client.last_seq[stream] > first_seq
+            await wait_for_health(reader, 200, within=15)
+            # The live layer works again, without reconnecting: a new post arrives as it is made.
+            connections = client.connections
+            again = await asyncio.to_thread(reply_over_http, writer, thread_path, text + " (bis)")
+            second = post_id_of(again)
+            deadline = time.monotonic() + 10
+            while client.saw(second) == 0 and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            assert client.saw(second) == 1 and client.connections == connections
+        finally:
+            client.stopping = True
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+
+    asyncio.run(asyncio.wait_for(scenario(), 120))
+
+
+def test_the_private_redis_is_not_the_shared_one_and_comes_back_on_its_port(private_redis):
+    assert private_redis.port != 6379
+    assert private_redis.url == f"redis://127.0.0.1:{private_redis.port}/0"
+    private_redis.stop()
+    with pytest.raises(redis.exceptions.ConnectionError):
+        redis.Redis.from_url(private_redis.url, socket_connect_timeout=0.5).ping()
+    private_redis.start()
+    assert redis.Redis.from_url(private_redis.url, socket_connect_timeout=0.5).ping()
+
+
+def test_the_cache_fails_soft_while_redis_is_down(private_redis):
+    from community.cache import FailSoftRedisCache
+
+    cache = FailSoftRedisCache(
+        private_redis.url, {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    )
+    cache.set("clé", "valeur")
+    assert cache.get("clé") == "valeur"
+    private_redis.stop()
+    assert cache.get("clé", "absente") == "absente"
+    assert cache.get_many(["clé"]) == {}
+    assert cache.add("compteur", 0) is False
+    cache.set("clé", "autre")  # dropped, without an exception
+    with pytest.raises(ValueError):
+        cache.incr("compteur")  # as for a missing key: the rate limits let the request through
+    assert cache.delete("clé") is False
+    private_redis.start()  # empty again: nothing was saved to disk
+    assert cache.get("clé") is None
+    cache.set("clé", "revenue")
+    assert cache.get("clé") == "revenue"
