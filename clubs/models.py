@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community.models import person
+
 
 class Profession(models.TextChoices):
     SECRETAIRE_MAIRIE = "secretaire_mairie", _("Secrétaires de mairie")
@@ -61,14 +63,7 @@ class Club(models.Model):
     )
     archived = models.BooleanField(_("archivé"), default=False)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("créé par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = person(_("créé par"))
 
     objects = ClubQuerySet.as_manager()
 
@@ -104,14 +99,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("arrivé·e le"), default=timezone.now)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("invité·e par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    invited_by = person(_("invité·e par"))
 
     class Meta:
         verbose_name = _("adhésion")
@@ -168,25 +156,11 @@ class Invitation(models.Model):
     )
     role = models.CharField(_("rôle"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("invité·e par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    invited_by = person(_("invité·e par"))
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     expires_at = models.DateTimeField(_("expire le"), default=invitation_expiry)
     accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acceptée par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    accepted_by = person(_("acceptée par"))
     revoked_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
     last_sent_at = models.DateTimeField(_("dernier envoi le"), null=True, blank=True)
     send_count = models.PositiveIntegerField(_("nombre d'envois"), default=0)
@@ -243,14 +217,7 @@ class JoinRequest(models.Model):
         _("état"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("décidée par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = person(_("décidée par"))
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     decision_message = models.TextField(_("message de réponse"), blank=True)
 
@@ -287,14 +254,7 @@ class Ban(models.Model):
         Club, verbose_name=_("club"), on_delete=models.CASCADE, related_name="bans"
     )
     reason = models.TextField(_("motif"), blank=True)
-    banned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("exclue par"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    banned_by = person(_("exclue par"))
     created_at = models.DateTimeField(_("exclue le"), default=timezone.now)
 
     class Meta:
@@ -339,22 +299,8 @@ class MembershipEvent(models.Model):
     club = models.ForeignKey(
         Club, verbose_name=_("club"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur·rice"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    target_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("personne concernée"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = person(_("auteur·rice"))
+    target_user = person(_("personne concernée"))
     target_email = models.EmailField(_("adresse concernée"), blank=True)
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
     detail = models.JSONField(_("détails"), default=dict, blank=True)

@@ -34,6 +34,19 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def person(verbose_name, related_name="+", **kwargs):
+    """A reference to an account that outlives it: the row stays when the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        **kwargs,
+    )
+
+
 class User(AbstractUser):
     """A person with an account. They log in with their email address; there is no username."""
 

@@ -11,19 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club
-
-
-def person(verbose_name, related_name="+", **kwargs):
-    """A reference to an account that outlives it: the row stays when the account goes."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        **kwargs,
-    )
+from community.models import person
 
 
 class Thread(models.Model):
