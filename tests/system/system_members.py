@@ -1,6 +1,7 @@
 """A member using a real server over HTTP and websocket, as a browser would."""
 
 import asyncio
+import concurrent.futures
 import json
 import re
 
@@ -59,3 +60,10 @@ async def receive_until(socket, predicate, timeout: float = 5.0) -> dict:
                 return frame
 
     return await asyncio.wait_for(wait(), timeout)
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end in a thread of its own: the test's thread may already have an
+    event loop running (Playwright's, when the browser tests ran first in the same session)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

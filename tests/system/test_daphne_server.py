@@ -8,6 +8,8 @@ import re
 import pytest
 import requests
 import websockets
+from system_members import run_async
+from websockets.exceptions import WebSocketException
 
 pytestmark = pytest.mark.system
 
@@ -58,7 +60,7 @@ def test_a_demo_account_logs_in_and_pings_over_a_websocket(daphne_server):
             await socket.send(json.dumps({"type": "ping", "id": 1}))
             return json.loads(await asyncio.wait_for(socket.recv(), 5))
 
-    assert asyncio.run(ping()) == {"type": "pong", "id": 1}
+    assert run_async(ping()) == {"type": "pong", "id": 1}
 
 
 def test_a_websocket_without_session_is_closed_by_a_real_server(daphne_server):
@@ -68,5 +70,5 @@ def test_a_websocket_without_session_is_closed_by_a_real_server(daphne_server):
         async with websockets.connect(ws_url, origin="http://127.0.0.1") as socket:
             await socket.recv()
 
-    with pytest.raises(websockets.exceptions.WebSocketException):
-        asyncio.run(connect())
+    with pytest.raises(WebSocketException):
+        run_async(connect())

@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 import redis
-from system_members import Member, csrf_of
+from system_members import Member, csrf_of, run_async
 from system_servers import LoggedDaphneProcess, RedisProcess, redis_server_or_skip
 
 pytestmark = pytest.mark.system
@@ -227,7 +227,7 @@ def test_a_post_made_while_redis_is_down_is_saved_and_reaches_the_pages_once_it_
             running.cancel()
             await asyncio.gather(running, return_exceptions=True)
 
-    asyncio.run(asyncio.wait_for(scenario(), 120))
+    run_async(asyncio.wait_for(scenario(), 120))
 
 
 def test_the_private_redis_is_not_the_shared_one_and_comes_back_on_its_port(private_redis):

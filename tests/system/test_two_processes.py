@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from system_members import Member, receive_until
+from system_members import Member, receive_until, run_async
 from system_servers import DaphneProcess
 
 pytestmark = pytest.mark.system
@@ -48,6 +48,6 @@ def test_a_post_through_one_process_reaches_a_page_on_the_other(two_servers):
             created = await receive_until(socket, lambda f: f.get("event") == "post.created")
             return created
 
-    created = asyncio.run(scenario())
+    created = run_async(scenario())
     assert "Posté sur A, lu sur B." in created["html"]
     assert created["author_name"] == "Claire Martin"
