@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from clubs.models import Club, Membership, Role, Visibility
 from community.models import User
+from messaging import actions as messaging_actions
 
 _sequence = itertools.count(1)
 
@@ -92,9 +93,116 @@ def make_membership(db):
     return make
 
 
+# --- People and clubs ---------------------------------------------------------------------------
+
+
 @pytest.fixture
-def member(make_user):
-    return make_user("claire@exemple.fr", first_name="Claire", last_name="Martin")
+def club(make_club):
+    return make_club("Secrétaires de mairie", slug="secretaires-de-mairie")
+
+
+@pytest.fixture
+def other_club(make_club):
+    return make_club("Archivistes", slug="archivistes")
+
+
+@pytest.fixture
+def owner(make_user, make_membership, club):
+    user = make_user("proprietaire@mairie.fr", display_name="Odile Propriétaire")
+    make_membership(user, club, Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def moderator(make_user, make_membership, club):
+    user = make_user("moderatrice@mairie.fr", display_name="Nadia Lefèvre")
+    make_membership(user, club, Role.MODERATOR)
+    return user
+
+
+@pytest.fixture
+def member(make_user, make_membership, club):
+    user = make_user("membre@mairie.fr", first_name="Claire", last_name="Martin")
+    make_membership(user, club, Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def author(make_user, make_membership, club):
+    """Another member of the club, who writes the posts that others download or report."""
+    user = make_user("auteur@mairie.fr", display_name="Bruno Petit")
+    make_membership(user, club, Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user("exterieur@mairie.fr", display_name="Paul Dehors")
+
+
+@pytest.fixture
+def other_club_member(make_user, make_membership, other_club):
+    user = make_user("archiviste@mairie.fr", display_name="Inès Archives")
+    make_membership(user, other_club, Role.MODERATOR)
+    return user
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("equipe@gip.fr", is_staff=True, display_name="Marc Dubois")
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client logged in as the given person (or anonymous for None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+# --- Threads and posts --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_thread(db):
+    def make(
+        club,
+        author,
+        *,
+        title: str = "Délibération budgétaire",
+        source: str = "Bonjour, comment rédigez-vous la délibération ?",
+        uploads=(),
+    ):
+        return messaging_actions.start_thread(
+            author=author, club=club, title=title, source=source, uploads=list(uploads)
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_post(db):
+    def make(thread, author, *, source: str = "Voici notre modèle.", uploads=()):
+        return messaging_actions.post_reply(
+            author=author, thread=thread, source=source, uploads=list(uploads)
+        )
+
+    return make
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run the on-commit callbacks (emails) of the block, as a real commit would."""
+
+    def context():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return context
 
 
 @pytest.fixture

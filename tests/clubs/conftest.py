@@ -36,52 +36,6 @@ def make_ban(db):
 
 
 @pytest.fixture
-def staff(make_user):
-    return make_user("equipe@gip.fr", is_staff=True, display_name="Marc Dubois")
-
-
-@pytest.fixture
-def club(make_club):
-    return make_club("Secrétaires de mairie", slug="secretaires-de-mairie")
-
-
-@pytest.fixture
-def owner(make_user, make_membership, club):
-    user = make_user("proprietaire@mairie.fr", display_name="Odile Propriétaire")
-    make_membership(user, club, Role.OWNER)
-    return user
-
-
-@pytest.fixture
-def moderator(make_user, make_membership, club):
-    user = make_user("moderatrice@mairie.fr", display_name="Nadia Lefèvre")
-    make_membership(user, club, Role.MODERATOR)
-    return user
-
-
-@pytest.fixture
-def member(make_user, make_membership, club):
-    user = make_user("membre@mairie.fr", display_name="Claire Martin")
-    make_membership(user, club, Role.MEMBER)
-    return user
-
-
-@pytest.fixture
-def outsider(make_user):
-    return make_user("exterieur@mairie.fr", display_name="Paul Dehors")
-
-
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Run the on-commit callbacks (emails) of the block, as a real commit would."""
-
-    def context():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return context
-
-
-@pytest.fixture
 def invite(moderator, club, run_on_commit):
     """Invite an address as the club's moderator, sending the email; returns (invitation, raw)."""
 

@@ -13,7 +13,7 @@ PASSWORD = "motdepasse-solide-42"
 
 def test_a_member_logs_in_with_email_and_password_and_reaches_the_dashboard(client, member):
     response = client.post(
-        reverse("account_login"), {"login": "CLAIRE@exemple.fr", "password": PASSWORD}
+        reverse("account_login"), {"login": "MEMBRE@mairie.fr", "password": PASSWORD}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("home")

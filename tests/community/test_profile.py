@@ -24,11 +24,6 @@ def profile_url(user) -> str:
 
 
 @pytest.fixture
-def club(make_club):
-    return make_club("Secrétaires de mairie", slug="secretaires-de-mairie")
-
-
-@pytest.fixture
 def colleague(make_user, make_membership, club, make_club):
     """Thomas Girard: a member of the club, of a second club shared with Claire, of a club of
     his own, and of an archived club shared with Claire."""
@@ -44,10 +39,9 @@ def colleague(make_user, make_membership, club, make_club):
 
 
 @pytest.fixture
-def claire(member, make_membership, club, colleague):
+def claire(member, make_membership, colleague):
     """Claire Martin (the root `member`), in the club, in « Référents RGPD » and in the archived
     club with Thomas; not in « Archivistes »."""
-    make_membership(member, club)
     make_membership(member, Club.objects.get(slug="rgpd"))
     make_membership(member, Club.objects.get(slug="ancien"))
     return member
