@@ -67,6 +67,16 @@ def member_clubs(user) -> QuerySet[Club]:
     )
 
 
+def clubs_moderated_by(user) -> QuerySet[Club]:
+    """Active clubs the user owns or moderates, never one they are banned from (a ban always
+    wins, even if a membership row were left behind)."""
+    if not is_active_user(user):
+        return Club.objects.none()
+    managed = Membership.objects.filter(user=user, role__in=MANAGER_ROLES)
+    banned = Ban.objects.filter(user=user).values("club_id")
+    return Club.objects.active().filter(pk__in=managed.values("club_id")).exclude(pk__in=banned)
+
+
 # --- Membership lookups -------------------------------------------------------------------------
 
 

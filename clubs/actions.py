@@ -58,6 +58,13 @@ class ActionError(ValidationError):
 # --- Helpers ------------------------------------------------------------------------------------
 
 
+def _end_access(*, club: Club, actor: User, user: User, kind: str, **detail) -> None:
+    """Record that someone lost access to the club (removed, left, banned) and close, once the
+    transaction commits, whatever they still have open on it."""
+    _event(club=club, actor=actor, kind=kind, target_user=user, **detail)
+    live.access_changed(user.pk)
+
+
 def _event(
     *,
     club: Club,
@@ -831,11 +838,10 @@ def remove_member(*, actor: User, membership: Membership) -> None:
         )
     if membership.role == Role.OWNER and _owner_count(club) <= 1:
         raise ActionError(_(LAST_OWNER_MESSAGE), "last_owner")
-    target = membership.user
-    role = membership.role
+    _end_access(
+        club=club, actor=actor, user=membership.user, kind=Kind.REMOVED, role=membership.role
+    )
     membership.delete()
-    _event(club=club, actor=actor, kind=Kind.REMOVED, target_user=target, role=role)
-    live.access_changed(target.pk)
 
 
 @transaction.atomic
@@ -852,10 +858,8 @@ def leave_club(*, user: User, club: Club) -> None:
             ),
             "last_owner",
         )
-    role = membership.role
+    _end_access(club=club, actor=user, user=user, kind=Kind.LEFT, role=membership.role)
     membership.delete()
-    _event(club=club, actor=user, kind=Kind.LEFT, target_user=user, role=role)
-    live.access_changed(user.pk)
 
 
 @transaction.atomic
@@ -887,17 +891,16 @@ def ban_member(*, actor: User, club: Club, user: User, reason: str = "") -> Ban:
         user=user, club=club, status=JoinRequest.Status.PENDING
     ).update(status=JoinRequest.Status.REFUSED, decided_by=actor, decided_at=now)
     ban = Ban.objects.create(user=user, club=club, reason=reason, banned_by=actor, created_at=now)
-    _event(
+    _end_access(
         club=club,
         actor=actor,
+        user=user,
         kind=Kind.BANNED,
-        target_user=user,
         reason=reason,
         role=previous_role,
         invitations_revoked=revoked,
         join_requests_refused=refused,
     )
-    live.access_changed(user.pk)
     return ban
 
 

@@ -20,7 +20,6 @@ from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 
 from . import access
 from .models import (
-    MANAGER_ROLES,
     ROLE_RANK,
     Ban,
     Club,
@@ -159,14 +158,15 @@ def invitation_for_token(raw_token: str) -> Invitation | None:
 
 def moderation_queue(user) -> QuerySet[Club]:
     """Active clubs the user moderates that have join requests waiting, with their count."""
-    if not access.is_active_user(user):
-        return Club.objects.none()
-    moderated = Membership.objects.filter(user=user, role__in=MANAGER_ROLES).values("club_id")
     pending = Count("join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING))
     return (
-        Club.objects.active()
-        .filter(pk__in=moderated)
+        access.clubs_moderated_by(user)
         .annotate(pending_requests=pending)
         .filter(pending_requests__gt=0)
         .order_by("name")
     )
+
+
+def clubs_for_staff() -> QuerySet[Club]:
+    """Every club, with its member count: the GIP staff's list, archived clubs last."""
+    return Club.objects.annotate(member_count=Count("memberships")).order_by("archived", "name")

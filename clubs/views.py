@@ -4,7 +4,6 @@ invitation link. Each view parses, asks `clubs.access`, calls one action, and sa
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,17 +67,21 @@ def join_context(user, club) -> dict:
     }
 
 
+def render_club_list(request, template, club, membership, rows, **context):
+    """A page of one of the club's lists (members, bans, audit log), paginated."""
+    context.update(club=club, membership=membership, page=paginate(request, rows))
+    return render(request, template, context)
+
+
 def members(request, slug):
     club, membership = access.access_club_content(request.user, slug)
-    return render(
+    return render_club_list(
         request,
         "clubs/members.html",
-        {
-            "club": club,
-            "membership": membership,
-            "page": paginate(request, selectors.club_members(club)),
-            "can_moderate": access.can_manage_members(request.user, membership),
-        },
+        club,
+        membership,
+        selectors.club_members(club),
+        can_moderate=access.can_manage_members(request.user, membership),
     )
 
 
@@ -381,14 +384,13 @@ def member_ban(request, slug, pk):
 
 def bans(request, slug):
     club, membership = access.access_club_moderation(request.user, slug)
-    return render(
+    return render_club_list(
         request,
         "clubs/moderation/bans.html",
-        {
-            "club": club,
-            "membership": membership,
-            "page": paginate(request, selectors.club_bans(club)),
-        },
+        club,
+        membership,
+        selectors.club_bans(club),
+        moderation_tab="bans",
     )
 
 
@@ -408,14 +410,13 @@ def unban(request, slug, pk):
 
 def audit_log(request, slug):
     club, membership = access.access_club_moderation(request.user, slug)
-    return render(
+    return render_club_list(
         request,
         "clubs/moderation/audit_log.html",
-        {
-            "club": club,
-            "membership": membership,
-            "page": paginate(request, selectors.audit_log(club)),
-        },
+        club,
+        membership,
+        selectors.audit_log(club),
+        moderation_tab="audit",
     )
 
 
@@ -424,8 +425,9 @@ def audit_log(request, slug):
 
 def staff_clubs(request):
     access.staff_required(request.user)
-    clubs = Club.objects.annotate(member_count=Count("memberships")).order_by("archived", "name")
-    return render(request, "clubs/staff/list.html", {"page": paginate(request, clubs)})
+    return render(
+        request, "clubs/staff/list.html", {"page": paginate(request, selectors.clubs_for_staff())}
+    )
 
 
 def staff_create(request):

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from clubs import access
-from clubs.models import MANAGER_ROLES, Club, Membership
+from clubs.models import Club, Membership
 
 from .models import Attachment, Post, Reaction, ReadState, Report, Thread, ThreadSubscription
 
@@ -200,13 +200,6 @@ def subscription_level(thread: Thread, user) -> str | None:
 
 def first_post_id(thread: Thread) -> int | None:
     return thread.posts.order_by("id").values_list("id", flat=True).first()
-
-
-def moderated_clubs(user) -> QuerySet[Club]:
-    """Active clubs the user moderates: where a moderator may move a thread."""
-    return access.member_clubs(user).filter(
-        memberships__user=user, memberships__role__in=MANAGER_ROLES
-    )
 
 
 def unread_threads_by_club(user) -> dict[int, int]:

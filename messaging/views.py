@@ -234,7 +234,7 @@ def lock(request, slug, pk):
 
 def move(request, slug, pk):
     thread = _moderated_thread(request, slug, pk)
-    targets = selectors.moderated_clubs(request.user).exclude(pk=thread.club_id)
+    targets = access.clubs_moderated_by(request.user).exclude(pk=thread.club_id)
     form = MoveForm(*posted(request), clubs=targets)
     if request.method == "POST" and form.is_valid():
         to_club = form.cleaned_data["club"]

@@ -395,3 +395,16 @@ def test_access_imports_nothing_from_messaging_or_cms():
         elif isinstance(node, ast.Import):
             imported.update(alias.name for alias in node.names)
     assert not any(name.startswith(("messaging", "cms")) for name in imported)
+
+
+def test_clubs_moderated_by_lists_managed_active_clubs_and_never_a_banned_one(
+    moderator, owner, member, club, make_club, make_membership, make_ban
+):
+    assert list(access.clubs_moderated_by(moderator)) == [club]
+    assert list(access.clubs_moderated_by(owner)) == [club]
+    assert list(access.clubs_moderated_by(member)) == []
+    archived = make_club("Ancien club", archived=True)
+    make_membership(moderator, archived, Role.MODERATOR)
+    # A ban wins even over a membership row left behind.
+    make_ban(moderator, club)
+    assert list(access.clubs_moderated_by(moderator)) == []

@@ -173,6 +173,16 @@ def test_a_new_thread_sent_twice_with_the_same_client_id_makes_one_thread(club, 
     assert Post.objects.count() == 1
 
 
+def test_a_crafted_client_id_is_shown_as_an_error_and_the_text_is_kept(club, member, client_for):
+    data = {"title": "Tarif", "source": "Ma question gardée", "client_id": "x" * 65}
+    response = client_for(member).post(reverse("messaging:new_thread", args=[club.slug]), data)
+    assert response.status_code == 200
+    errors = html(response).select_one(".form-errors")
+    assert "Envoi à reprendre" in errors.get_text()
+    assert "Ma question gardée" in html(response).select_one("textarea[name=source]").get_text()
+    assert Thread.objects.count() == 0
+
+
 def test_a_new_thread_in_an_archived_club_is_refused_with_a_message(archived, member, client_for):
     client = client_for(member)
     url = reverse("messaging:new_thread", args=[archived.slug])
