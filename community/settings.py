@@ -131,11 +131,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache -------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Sites sharing one Redis keep apart by prefix. Test workers running side by side
+# (pytest-xdist names each one) take one each, so they never share a group or a cached key.
+REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "entrepairs") + os.environ.get(
+    "PYTEST_XDIST_WORKER", ""
+)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "entrepairs"},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
         }
     }
     CACHES = {
@@ -143,7 +148,7 @@ if REDIS_URL:
             # Fails soft: pages keep answering while Redis is out of reach (community/cache.py).
             "BACKEND": "community.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "entrepairs-cache",
+            "KEY_PREFIX": f"{REDIS_PREFIX}-cache",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }

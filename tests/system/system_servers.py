@@ -28,9 +28,10 @@ def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 30)
         if process.poll() is not None:
             raise RuntimeError(f"daphne stopped with code {process.returncode}")
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=2)
             return
-        except requests.ConnectionError:
+        # A busy machine may accept the connection before daphne can answer it.
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     raise TimeoutError(f"daphne did not answer on {url} within {timeout} s")
 
