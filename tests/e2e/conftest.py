@@ -5,15 +5,20 @@ Skipped with the reason where no Chromium is found, except in CI, where it is a 
 in test-output/.
 """
 
+import email
 import os
 import shutil
 import sys
+import time
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
-from system_servers import DaphneProcess, server_env  # noqa: E402, F401  (fixture)
+from system_servers import DaphneProcess, free_port, server_env  # noqa: E402, F401  (fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -39,9 +44,43 @@ def browser():
         browser.close()
 
 
+class Mailbox:
+    """The messages an SMTP server on loopback received (aiosmtpd handler)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, recipient: str, timeout: float = 10) -> EmailMessage:
+        """The last message sent to the recipient, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in reversed(self.messages):
+                if message["To"] == recipient:
+                    return message
+            time.sleep(0.1)
+        raise TimeoutError(f"no email to {recipient} within {timeout} s")
+
+
 @pytest.fixture(scope="session")
-def base_url(request):
-    server = DaphneProcess(request.getfixturevalue("server_env"))
+def mailbox():
+    """Every email the browser tests' server sends lands here, through real SMTP."""
+    box = Mailbox()
+    box.port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(request, mailbox):
+    smtp = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mailbox.port)}
+    smtp.update(EMAIL_USE_TLS="0", EMAIL_USE_SSL="0")
+    server = DaphneProcess({**request.getfixturevalue("server_env"), **smtp})
     yield server.url
     server.stop()
 
