@@ -5,20 +5,16 @@ Skipped with the reason where no Chromium is found, except in CI, where it is a 
 in test-output/.
 """
 
-import email
 import os
 import shutil
 import sys
-import time
-from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
-from system_servers import DaphneProcess, free_port, server_env  # noqa: E402, F401  (fixture)
+from system_servers import DaphneProcess, Mailbox, free_port, server_env  # noqa: E402, F401  (fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -42,27 +38,6 @@ def browser():
         )  # fmt: skip
         yield browser
         browser.close()
-
-
-class Mailbox:
-    """The messages an SMTP server on loopback received (aiosmtpd handler)."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, recipient: str, timeout: float = 10) -> EmailMessage:
-        """The last message sent to the recipient, waiting for it to arrive."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for message in reversed(self.messages):
-                if message["To"] == recipient:
-                    return message
-            time.sleep(0.1)
-        raise TimeoutError(f"no email to {recipient} within {timeout} s")
 
 
 @pytest.fixture(scope="session")

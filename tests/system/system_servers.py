@@ -1,11 +1,14 @@
 """Real daphne processes on 127.0.0.1, and the services they need."""
 
+import email
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import psycopg
@@ -211,3 +214,27 @@ class LoggedDaphneProcess(DaphneProcess):
 
     def log_tail(self, characters: int = 4000) -> str:
         return self.log_path.read_text(errors="replace")[-characters:]
+
+
+# --- An SMTP server on loopback ----------------------------------------------------------------
+
+
+class Mailbox:
+    """The messages an SMTP server on loopback received (aiosmtpd handler)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, recipient: str, timeout: float = 10) -> EmailMessage:
+        """The last message sent to the recipient, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in reversed(self.messages):
+                if message["To"] == recipient:
+                    return message
+            time.sleep(0.1)
+        raise TimeoutError(f"no email to {recipient} within {timeout} s")
