@@ -326,19 +326,19 @@ def restore_post(*, moderator: User, post: Post) -> Post:
 
 @transaction.atomic
 def set_pinned(*, moderator: User, thread: Thread, pinned: bool) -> Thread:
-    _require_moderator(moderator, thread.club)
-    thread.pinned = pinned
-    thread.save(update_fields=["pinned"])
-    events.thread_flag(thread, "thread.pinned", pinned)
-    return thread
+    return _set_thread_flag(moderator, thread, "pinned", pinned)
 
 
 @transaction.atomic
 def set_locked(*, moderator: User, thread: Thread, locked: bool) -> Thread:
+    return _set_thread_flag(moderator, thread, "locked", locked)
+
+
+def _set_thread_flag(moderator: User, thread: Thread, flag: str, value: bool) -> Thread:
     _require_moderator(moderator, thread.club)
-    thread.locked = locked
-    thread.save(update_fields=["locked"])
-    events.thread_flag(thread, "thread.locked", locked)
+    setattr(thread, flag, value)
+    thread.save(update_fields=[flag])
+    events.thread_flag(thread, f"thread.{flag}", value)
     return thread
 
 
