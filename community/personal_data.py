@@ -132,7 +132,7 @@ def _uploaded_files(user: User):
 
 def build_archive(user: User):
     """The member's archive, as an open temporary file positioned at its start."""
-    archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the response closes it)
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for name, section in SECTIONS.items():
             data = section(user)

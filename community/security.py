@@ -4,14 +4,14 @@ The rule "who must turn on two-factor authentication before using powers" lives 
 `needs_mfa_first`; which club roles count as powers is `clubs.access.holds_powers_in`.
 """
 
+from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from allauth.mfa.utils import is_mfa_enabled
-from allauth.usersessions.adapter import DefaultUserSessionsAdapter
-from allauth.usersessions.models import UserSession
 from clubs import access
 
 from . import live
