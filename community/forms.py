@@ -10,6 +10,14 @@ from .models import BIO_MAX_LENGTH, Profile
 
 
 class ProfileForm(forms.ModelForm):
+    # Longer than 14 on input: people copy SIRETs with spaces (« 732 829 320 00074 »).
+    siret = forms.CharField(
+        label=_("SIRET"),
+        required=False,
+        max_length=20,
+        help_text=Profile._meta.get_field("siret").help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     avatar = forms.FileField(
         label=_("Photo"),
         required=False,
@@ -35,7 +43,6 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "email_visibility": forms.RadioSelect,
             "phone_visibility": forms.RadioSelect,
         }
@@ -45,7 +52,6 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_siret(self):
-        # People copy SIRETs with spaces (« 732 829 320 00074 »): accept them.
         return "".join(self.cleaned_data["siret"].split())
 
     def clean_phone(self):
