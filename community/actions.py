@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from clubs.actions import ActionError
-from clubs.models import Club, Role
+from clubs.models import Club, Membership, Role
 
 from . import live, security
 from .models import User
@@ -32,9 +32,10 @@ def update_profile(*, user: User, form) -> None:
 def clubs_left_without_owner(user: User) -> list[Club]:
     """Active clubs where the member is the only owner while others remain: they must name
     another owner before their account goes (a club is never left without a head)."""
+    owned = Membership.objects.filter(user=user, role=Role.OWNER).values("club_id")
     return list(
         Club.objects.active()
-        .filter(memberships__user=user, memberships__role=Role.OWNER)
+        .filter(pk__in=owned)
         .annotate(
             owners=Count("memberships", filter=Q(memberships__role=Role.OWNER), distinct=True),
             members=Count("memberships", distinct=True),
