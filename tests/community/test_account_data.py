@@ -118,7 +118,9 @@ def test_deleting_with_posts_kept_signs_them_ancien_membre(
     assert mine.author is None
     page = Client()
     page.force_login(author)
-    html = page.get(reverse("messaging:thread", args=[thread.club.slug, thread.pk])).content.decode()
+    html = page.get(
+        reverse("messaging:thread", args=[thread.club.slug, thread.pk])
+    ).content.decode()
     assert "Ancien membre" in html
     assert "MARQUEURMOI" in html
     # My files are gone, from the database and from the disk; Bruno's stay.

@@ -84,7 +84,11 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(member):
     assert UserSession.objects.filter(user=member).count() == 2
     response = here.post(
         reverse("account_change_password"),
-        {"oldpassword": PASSWORD, "password1": "un-tout-nouveau-secret-7", "password2": "un-tout-nouveau-secret-7"},
+        {
+            "oldpassword": PASSWORD,
+            "password1": "un-tout-nouveau-secret-7",
+            "password2": "un-tout-nouveau-secret-7",
+        },
     )
     assert response.status_code == 302
     assert here.get(reverse("account_profile")).status_code == 200
@@ -98,7 +102,11 @@ def test_a_wrong_current_password_changes_nothing(member):
     browser = log_in(member)
     response = browser.post(
         reverse("account_change_password"),
-        {"oldpassword": "pas-le-bon", "password1": "un-tout-nouveau-secret-7", "password2": "un-tout-nouveau-secret-7"},
+        {
+            "oldpassword": "pas-le-bon",
+            "password1": "un-tout-nouveau-secret-7",
+            "password2": "un-tout-nouveau-secret-7",
+        },
     )
     assert response.status_code == 200
     member.refresh_from_db()
@@ -145,7 +153,9 @@ def test_a_member_turns_on_totp_with_a_code_from_their_app(member):
     assert response.status_code == 302
     assert is_mfa_enabled(member, [Authenticator.Type.TOTP])
     # Recovery codes come with it.
-    assert Authenticator.objects.filter(user=member, type=Authenticator.Type.RECOVERY_CODES).exists()
+    assert Authenticator.objects.filter(
+        user=member, type=Authenticator.Type.RECOVERY_CODES
+    ).exists()
 
 
 def test_a_wrong_code_does_not_turn_on_totp(member):
@@ -214,14 +224,19 @@ class TestPowersNeedTwoFactor:
 
     def test_a_moderator_with_it_uses_their_powers(self, moderator, club, client_for):
         with_totp(moderator)
-        assert client_for(moderator).get(reverse("clubs:moderation", args=[club.slug])).status_code == 200
+        assert (
+            client_for(moderator).get(reverse("clubs:moderation", args=[club.slug])).status_code
+            == 200
+        )
 
     def test_an_owner_without_it_is_sent_to_turn_it_on(self, owner, club, client_for):
         response = client_for(owner).get(reverse("messaging:reports", args=[club.slug]))
         assert_sent_to_mfa_setup(response)
 
     def test_a_plain_member_still_gets_403_not_a_detour(self, member, club, client_for):
-        assert client_for(member).get(reverse("clubs:moderation", args=[club.slug])).status_code == 403
+        assert (
+            client_for(member).get(reverse("clubs:moderation", args=[club.slug])).status_code == 403
+        )
 
     def test_a_moderator_elsewhere_still_gets_404(self, other_club_member, club, client_for):
         response = client_for(other_club_member).get(reverse("clubs:moderation", args=[club.slug]))
@@ -243,4 +258,7 @@ class TestPowersNeedTwoFactor:
 
     def test_the_rule_can_be_turned_off(self, moderator, club, client_for, settings):
         settings.REQUIRE_MFA_FOR_POWERS = False
-        assert client_for(moderator).get(reverse("clubs:moderation", args=[club.slug])).status_code == 200
+        assert (
+            client_for(moderator).get(reverse("clubs:moderation", args=[club.slug])).status_code
+            == 200
+        )
