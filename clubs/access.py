@@ -12,6 +12,7 @@ Two kinds of answers:
 - predicates (`is_moderator`, `can_post`, ...) and queryset filters (`clubs_visible_to`).
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -239,8 +240,6 @@ def people_sharing_a_club_with(viewer, *, via_clubs: QuerySet[Club] | None = Non
     """The directory's rule, as a filter on accounts: the active people who are members of an
     active club the viewer is a member of (the viewer included), through a membership that no
     ban contradicts. `via_clubs` narrows the shared clubs (it is intersected with the viewer's)."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     if not is_active_user(viewer):
         return User.objects.none()
