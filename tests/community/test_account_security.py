@@ -124,9 +124,16 @@ def test_the_sessions_page_lists_each_login(member):
     assert len(BeautifulSoup(response.content.decode(), "html.parser").select("tbody tr")) == 2
 
 
+def test_with_one_session_there_is_nothing_to_log_out_elsewhere(member):
+    response = log_in(member).get(reverse("usersessions_list"))
+    assert "Votre compte n'est connecté nulle part ailleurs." in text_of(response)
+
+
 def test_log_out_everywhere_ends_every_other_session(member, author):
     here, phone, office = log_in(member), log_in(member), log_in(member)
     theirs = log_in(author)
+    page = here.get(reverse("usersessions_list"))
+    assert "Se déconnecter partout ailleurs" in text_of(page)
     response = here.post(reverse("usersessions_list"))
     assert response.status_code == 302
     assert here.get(reverse("account_profile")).status_code == 200
