@@ -12,6 +12,7 @@ Two kinds of answers:
 - predicates (`is_moderator`, `can_post`, ...) and queryset filters (`clubs_visible_to`).
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -242,6 +243,29 @@ def shares_a_club(viewer, other) -> bool:
         return False
     if viewer.pk == other.pk:
         return True
-    return Membership.objects.filter(
-        user=other, club__in=member_clubs(viewer).values("pk")
-    ).exists()
+    return people_sharing_a_club_with(viewer).filter(pk=other.pk).exists()
+
+
+def people_sharing_a_club_with(viewer, *, via_clubs: QuerySet[Club] | None = None) -> QuerySet:
+    """The directory's rule, as a filter on accounts: the active people who are members of an
+    active club the viewer is a member of (the viewer included), through a membership that no
+    ban contradicts. `via_clubs` narrows the shared clubs (it is intersected with the viewer's)."""
+    User = get_user_model()
+    if not is_active_user(viewer):
+        return User.objects.none()
+    clubs = member_clubs(viewer).exclude(bans__user=viewer)
+    if via_clubs is not None:
+        clubs = clubs.filter(pk__in=via_clubs.values("pk"))
+    banned = Ban.objects.filter(user=OuterRef("user_id"), club=OuterRef("club_id"))
+    shared = Membership.objects.filter(club__in=clubs.values("pk")).filter(~Exists(banned))
+    return User.objects.filter(is_active=True, pk__in=shared.values("user_id"))
+
+
+def holds_powers_in(user, slug: str | None) -> bool:
+    """Whether the user would act with powers on this club's page: GIP staff anywhere, a
+    moderator or owner in their own club. (Used to ask for two-factor authentication first.)"""
+    if is_site_staff(user):
+        return True
+    if not is_active_user(user) or not slug:
+        return False
+    return Membership.objects.filter(user=user, club__slug=slug, role__in=MANAGER_ROLES).exists()

@@ -17,6 +17,43 @@ LANDING_BODY = (
     "Suivez son lien pour créer votre compte. Vous ne l'avez pas reçue ? Demandez-la à un ou "
     "une collègue déjà membre, ou à l'équipe du GIP.</p>"
 )
+PRIVACY_BODY = (
+    "<h2>Ce que nous gardons de vous</h2>"
+    "<p>Les données des membres servent uniquement au fonctionnement du réseau : votre adresse "
+    "électronique et votre mot de passe (chiffré) pour vous connecter ; votre profil (nom "
+    "affiché, fonction, collectivité, type de structure, SIRET, département, photo, "
+    "présentation, téléphone) ; vos adhésions aux clubs ; vos messages, réactions et fichiers "
+    "déposés ; vos notifications ; la liste de vos sessions ouvertes (date, adresse IP, "
+    "navigateur).</p>"
+    "<h2>Qui les voit</h2>"
+    "<p>Votre profil n'est visible que des membres des clubs dont vous faites partie, et "
+    "l'annuaire ne montre que les membres de vos clubs. Votre photo n'est jamais publique : elle "
+    "n'est servie qu'à ces membres. Votre adresse électronique et votre téléphone restent "
+    "cachés, sauf si vous choisissez de les montrer aux membres de vos clubs (page « Mon "
+    "profil »). Les messages d'un club ne sont lus que par ses membres.</p>"
+    "<h2>Vos droits, depuis « Mon compte »</h2>"
+    "<ul>"
+    "<li><b>Télécharger mes données</b> : une archive ZIP de votre profil, de vos adhésions, de "
+    "vos messages, de vos réactions et de vos notifications (au format JSON), avec les fichiers "
+    "que vous avez déposés. Rien de ce qu'ont écrit les autres membres n'y figure.</li>"
+    "<li><b>Supprimer mon compte</b> : vos messages restent signés « Ancien membre » ou sont "
+    "effacés, à votre choix ; vos fichiers déposés et votre photo sont supprimés ; toutes vos "
+    "sessions sont fermées et la connexion devient impossible. Si vous êtes la seule personne "
+    "propriétaire d'un club qui a d'autres membres, nommez d'abord quelqu'un d'autre.</li>"
+    "<li>Modifier votre profil, votre adresse (vérifiée à nouveau), votre mot de passe (vos "
+    "autres sessions sont alors fermées), activer la double authentification et fermer vos "
+    "sessions ouvertes ailleurs.</li>"
+    "</ul>"
+    "<h2>Combien de temps</h2>"
+    "<ul>"
+    "<li>Un compte sans connexion depuis un an reçoit un courriel d'avertissement ; sans "
+    "connexion dans les 30 jours qui suivent, il est désactivé.</li>"
+    "<li>Les événements du direct (qui permettent à une page de rattraper ce qu'elle a manqué) "
+    "sont supprimés après 7 jours ; les notifications lues, après 90 jours.</li>"
+    "<li>Le reste est gardé tant que votre compte existe.</li>"
+    "</ul>"
+)
+
 LEGAL_PAGES = [
     (
         "mentions-legales",
@@ -35,8 +72,7 @@ LEGAL_PAGES = [
     (
         "confidentialite",
         "Politique de confidentialité",
-        "<p>Les données des membres servent uniquement au fonctionnement du réseau. Chaque membre "
-        "peut télécharger ses données ou supprimer son compte depuis ses réglages.</p>",
+        PRIVACY_BODY,
     ),
 ]
 

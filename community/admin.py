@@ -8,6 +8,8 @@ from .models import Profile, User
 class ProfileInline(admin.StackedInline):
     model = Profile
     can_delete = False
+    # A photo goes through « Mon profil », which checks and re-encodes it.
+    readonly_fields = ["avatar"]
 
 
 @admin.register(User)

@@ -16,6 +16,8 @@ class DemoAccount:
     last_name: str
     job_title: str
     organisation: str
+    departement: str = ""
+    organisation_kind: str = ""
     is_staff: bool = False
     is_superuser: bool = False
     groups: tuple[str, ...] = ()
@@ -23,16 +25,40 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount(
-        "secretaire@demo.test", "Claire", "Martin", "Secrétaire de mairie", "Mairie de Saint-Aubin"
+        "secretaire@demo.test",
+        "Claire",
+        "Martin",
+        "Secrétaire de mairie",
+        "Mairie de Saint-Aubin",
+        departement="26",
+        organisation_kind="commune",
     ),
     DemoAccount(
-        "archiviste@demo.test", "Julien", "Moreau", "Archiviste", "Communauté de communes du Val"
+        "archiviste@demo.test",
+        "Julien",
+        "Moreau",
+        "Archiviste",
+        "Communauté de communes du Val",
+        departement="07",
+        organisation_kind="epci",
     ),
     DemoAccount(
-        "acheteur@demo.test", "Sophie", "Bernard", "Acheteuse publique", "Ville de Montbrun"
+        "acheteur@demo.test",
+        "Sophie",
+        "Bernard",
+        "Acheteuse publique",
+        "Ville de Montbrun",
+        departement="26",
+        organisation_kind="commune",
     ),
     DemoAccount(
-        "moderatrice@demo.test", "Nadia", "Lefèvre", "Secrétaire de mairie", "Mairie de Vernoux"
+        "moderatrice@demo.test",
+        "Nadia",
+        "Lefèvre",
+        "Secrétaire de mairie",
+        "Mairie de Vernoux",
+        departement="07",
+        organisation_kind="commune",
     ),
     DemoAccount(
         "equipe@demo.test",
@@ -72,6 +98,8 @@ def ensure_account(account: DemoAccount) -> tuple[User, bool]:
             display_name=f"{account.first_name} {account.last_name}",
             job_title=account.job_title,
             organisation=account.organisation,
+            departement=account.departement,
+            organisation_kind=account.organisation_kind,
         )
         user.groups.add(*Group.objects.filter(name__in=account.groups))
     EmailAddress.objects.get_or_create(

@@ -1,7 +1,11 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .france import DEPARTEMENTS, validate_siret
 
 
 class UserManager(BaseUserManager):
@@ -76,6 +80,29 @@ class User(AbstractUser):
         return self.display_name
 
 
+class OrganisationKind(models.TextChoices):
+    COMMUNE = "commune", _("Commune")
+    EPCI = "epci", _("EPCI (communauté, métropole…)")
+    DEPARTEMENT = "departement", _("Département")
+    REGION = "region", _("Région")
+    SYNDICAT = "syndicat", _("Syndicat")
+    GIP = "gip", _("GIP")
+    AUTRE = "autre", _("Autre")
+
+
+class Visibility(models.TextChoices):
+    CLUBS = "clubs", _("Les membres de mes clubs")
+    NOBODY = "nobody", _("Personne")
+
+
+def avatar_path(instance, filename):
+    # Random name: the address of a picture says nothing about its owner.
+    return f"avatars/{uuid.uuid4().hex}.jpg"
+
+
+BIO_MAX_LENGTH = 600
+
+
 class Profile(models.Model):
     """What a member shows of themselves to the members of their clubs."""
 
@@ -91,6 +118,36 @@ class Profile(models.Model):
     )
     job_title = models.CharField(_("fonction"), max_length=120, blank=True)
     organisation = models.CharField(_("collectivité ou organisme"), max_length=200, blank=True)
+    organisation_kind = models.CharField(
+        _("type de structure"), max_length=16, choices=OrganisationKind.choices, blank=True
+    )
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("Facultatif : les 14 chiffres du SIRET de votre structure."),
+    )
+    departement = models.CharField(
+        _("département"), max_length=3, choices=DEPARTEMENTS, blank=True, db_index=True
+    )
+    avatar = models.FileField(_("photo"), upload_to=avatar_path, blank=True, max_length=120)
+    bio = models.TextField(_("présentation"), max_length=BIO_MAX_LENGTH, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    email_visibility = models.CharField(
+        _("qui voit mon adresse électronique"),
+        max_length=8,
+        choices=Visibility.choices,
+        default=Visibility.NOBODY,
+    )
+    phone_visibility = models.CharField(
+        _("qui voit mon téléphone"),
+        max_length=8,
+        choices=Visibility.choices,
+        default=Visibility.NOBODY,
+    )
+    # Retention: when the member was told that their inactive account would be deactivated.
+    inactivity_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("profil")
@@ -98,6 +155,14 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name or self.user.email
+
+    @property
+    def shows_email(self) -> bool:
+        return self.email_visibility == Visibility.CLUBS
+
+    @property
+    def shows_phone(self) -> bool:
+        return bool(self.phone) and self.phone_visibility == Visibility.CLUBS
 
 
 def unique_handle(user) -> str:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.forms",
@@ -90,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "community.middleware.EditorPreviewFramingMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff and moderators turn on two-factor authentication before they use their powers.
+    "community.security.RequireMfaForPowersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -211,9 +214,13 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account: a new one replaces the old once its owner confirms it by email.
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# The member stays logged in where they changed it; every other session ends (and its live
+# pages close: community.signals).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Entre pairs] "
 ACCOUNT_RATE_LIMITS = {
@@ -228,6 +235,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Entre pairs"
+# Sessions are listed from their login (not updated at every request); ending them also closes
+# their live pages (community.security).
+USERSESSIONS_TRACK_ACTIVITY = False
+USERSESSIONS_ADAPTER = "community.security.UserSessionsAdapter"
 
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Entre pairs"
@@ -307,3 +318,11 @@ LIVE_MAX_FRAME_BYTES = 64 * 1024
 LIVE_POSTS_PER_MINUTE = int(os.environ.get("LIVE_POSTS_PER_MINUTE", "20"))
 LIVE_TYPING_INTERVAL = 2.0  # seconds between two "typing" frames of one page for one thread
 EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "7"))
+
+# --- Members: security and personal data --------------------------------------------------------
+REQUIRE_MFA_FOR_POWERS = env_flag("REQUIRE_MFA_FOR_POWERS", True)
+AVATAR_MAX_BYTES = int(os.environ.get("AVATAR_MAX_BYTES", str(5 * 1024 * 1024)))
+AVATAR_SIZE = 256  # pixels, square
+INACTIVE_WARNING_DAYS = int(os.environ.get("INACTIVE_WARNING_DAYS", "365"))
+INACTIVE_GRACE_DAYS = int(os.environ.get("INACTIVE_GRACE_DAYS", "30"))
+NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", "90"))

@@ -1,13 +1,14 @@
 """Reactions to changes of accounts, whichever way they happen (signup, Wagtail, the admin,
 createsuperuser): every account has a profile; a deactivated account or a logged-out session
-stops its live pages."""
+stops its live pages; a new password ends the account's other sessions."""
 
+from allauth.account.signals import password_changed, password_reset
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from . import live
+from . import live, security
 from .models import Profile, unique_handle
 
 
@@ -31,3 +32,11 @@ def close_live_pages_of_deactivated_accounts(sender, instance, raw=False, **kwar
 def close_live_pages_of_the_session(sender, request, user, **kwargs):
     if user is not None and request is not None:
         live.session_ended(user.pk, request.session.session_key)
+
+
+@receiver(password_changed)
+@receiver(password_reset)
+def end_other_sessions_on_new_password(sender, request, user, **kwargs):
+    """Whoever knew the old password is out: every other session of the account ends."""
+    session = getattr(request, "session", None)
+    security.end_other_sessions(user, keep_session_key=getattr(session, "session_key", None))

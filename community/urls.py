@@ -2,12 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 
-from . import views
+from . import account_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("membres/<slug:handle>/", views.profile, name="profile"),
+    path("membres/<slug:handle>/photo/", account_views.avatar, name="avatar"),
+    path("annuaire/", account_views.directory, name="member_directory"),
+    path("compte/", account_views.edit_profile, name="account_profile"),
+    path("compte/donnees/", account_views.my_data, name="account_data"),
+    path("compte/donnees/telecharger/", account_views.download_my_data, name="account_export"),
+    path("compte/suppression/", account_views.delete_account, name="account_delete"),
     path("comptes/", include("allauth.urls")),
     path("", include("clubs.urls")),
     path("", include("messaging.urls")),

@@ -57,4 +57,16 @@ def profile(request, handle):
     if found is None or not club_access.shares_a_club(request.user, found.user):
         raise Http404
     shared = club_access.member_clubs(request.user).filter(memberships__user=found.user)
-    return render(request, "community/profile.html", {"profile": found, "shared_clubs": shared})
+    is_me = found.user_id == request.user.pk
+    return render(
+        request,
+        "community/profile.html",
+        {
+            "profile": found,
+            "shared_clubs": shared,
+            "is_me": is_me,
+            # What the member chose to show to the people of their clubs (they see all of theirs).
+            "show_email": is_me or found.shows_email,
+            "show_phone": bool(found.phone) and (is_me or found.shows_phone),
+        },
+    )

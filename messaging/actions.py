@@ -21,6 +21,7 @@ from community.models import Profile, User
 
 from . import attachments, events, markdown, tasks
 from .models import (
+    Attachment,
     Post,
     PostRevision,
     Reaction,
@@ -464,3 +465,35 @@ def resolve_report(*, moderator: User, report: Report, hide: bool, note: str = "
         transaction.on_commit(lambda pk=handled_id: tasks.send_report_outcome_email.enqueue(pk))
     report.refresh_from_db()
     return report
+
+
+# --- An account that goes -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def erase_posts_of(*, author: User) -> int:
+    """The member deletes their account and asks for their posts to go: each one shows as
+    « message supprimé », its text and earlier versions erased. Threads stay whole."""
+    posts = list(Post.objects.filter(author=author).select_related("thread", "thread__club"))
+    now = timezone.now()
+    for post in posts:
+        was_deleted = post.is_deleted
+        post.source = post.html = ""
+        post.deleted_at = post.deleted_at or now
+        post.save(update_fields=["source", "html", "deleted_at"])
+        if not was_deleted:
+            events.post_changed(post, "post.deleted")
+    PostRevision.objects.filter(post__in=posts).delete()
+    for thread in {post.thread_id: post.thread for post in posts}.values():
+        _refresh_summary(thread)
+    return len(posts)
+
+
+@transaction.atomic
+def remove_uploads_of(*, uploader: User) -> int:
+    """The files a member uploaded leave with their account: rows now, files after commit."""
+    uploaded = list(Attachment.objects.filter(uploaded_by=uploader))
+    names = [attachment.file.name for attachment in uploaded]
+    Attachment.objects.filter(pk__in=[attachment.pk for attachment in uploaded]).delete()
+    transaction.on_commit(lambda: attachments.delete_files(names))
+    return len(uploaded)

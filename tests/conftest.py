@@ -52,6 +52,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def powers_without_mfa(settings):
+    """Most tests exercise powers, not the two-factor gate in front of them: the gate is off,
+    and tests/community/test_account_mfa.py turns it on to prove it."""
+    settings.REQUIRE_MFA_FOR_POWERS = False
+
+
 @pytest.fixture
 def make_user(db):
     """Create a member whose address is verified (as if they had accepted an invitation)."""

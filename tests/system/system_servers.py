@@ -90,6 +90,8 @@ def server_env(tmp_path_factory):
         MEDIA_ROOT=str(folder / "media"),
         DEBUG="1",
         PYTHONUNBUFFERED="1",
+        # The demo moderators and staff have no second factor (see the README's demo accounts).
+        REQUIRE_MFA_FOR_POWERS="0",
     )
     for command in (["migrate", "--noinput"], ["seed_demo"]):
         subprocess.run(

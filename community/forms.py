@@ -1,0 +1,120 @@
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from clubs.models import Role
+
+from . import avatars
+from .france import DEPARTEMENTS
+from .models import BIO_MAX_LENGTH, Profile
+
+
+class ProfileForm(forms.ModelForm):
+    # Longer than 14 on input: people copy SIRETs with spaces (« 732 829 320 00074 »).
+    siret = forms.CharField(
+        label=_("SIRET"),
+        required=False,
+        max_length=20,
+        help_text=Profile._meta.get_field("siret").help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    avatar = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG, GIF ou WebP ; elle sera recadrée en carré."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "display_name",
+            "job_title",
+            "organisation",
+            "organisation_kind",
+            "siret",
+            "departement",
+            "avatar",
+            "bio",
+            "phone",
+            "email_visibility",
+            "phone_visibility",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5, "maxlength": BIO_MAX_LENGTH}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "email_visibility": forms.RadioSelect,
+            "phone_visibility": forms.RadioSelect,
+        }
+        help_texts = {
+            "bio": _("Quelques lignes, en texte simple (%(max)s caractères au plus).")
+            % {"max": BIO_MAX_LENGTH},
+        }
+
+    def clean_siret(self):
+        return "".join(self.cleaned_data["siret"].split())
+
+    def clean_phone(self):
+        phone = " ".join(self.cleaned_data["phone"].split())
+        allowed = set("0123456789+ .()-")
+        if phone and (not set(phone) <= allowed or sum(c.isdigit() for c in phone) < 6):
+            raise forms.ValidationError(
+                _("Saisissez un numéro de téléphone, par exemple 01 23 45 67 89.")
+            )
+        return phone
+
+    def clean_avatar(self):
+        upload = self.cleaned_data.get("avatar")
+        if isinstance(upload, UploadedFile):
+            return avatars.square_jpeg(upload)
+        return upload  # unchanged (the stored file) or cleared (False)
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nom"), required=False, max_length=100)
+    club = forms.ChoiceField(label=_("Club"), required=False)
+    departement = forms.ChoiceField(
+        label=_("Département"), required=False, choices=[("", _("Tous"))] + DEPARTEMENTS
+    )
+    organisation = forms.CharField(
+        label=_("Collectivité ou organisme"), required=False, max_length=100
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle dans le club"), required=False, choices=[("", _("Tous"))] + Role.choices
+    )
+
+    def __init__(self, *args, clubs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["club"].choices = [("", _("Tous mes clubs"))] + [
+            (club.slug, club.name) for club in clubs
+        ]
+
+
+class DeleteAccountForm(forms.Form):
+    class Posts:
+        KEEP = "keep"
+        ERASE = "erase"
+
+    posts = forms.ChoiceField(
+        label=_("Vos messages"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Posts.KEEP, _("Les garder, signés « Ancien membre » (les fils restent lisibles)")),
+            (Posts.ERASE, _("Les effacer")),
+        ],
+    )
+    confirmation = forms.CharField(
+        label=_("Pour confirmer, saisissez votre adresse électronique"), max_length=254
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirmation(self):
+        typed = self.cleaned_data["confirmation"].strip().lower()
+        if typed != self.user.email:
+            raise forms.ValidationError(
+                _("Ce n'est pas l'adresse de votre compte : rien n'a été supprimé.")
+            )
+        return typed

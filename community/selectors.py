@@ -1,0 +1,51 @@
+"""Reads of members: the directory. Query counts do not grow with the number of people."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from clubs import access
+from clubs.models import Club, Membership
+
+from .models import User
+
+
+def directory(
+    viewer,
+    *,
+    club: Club | None = None,
+    role: str = "",
+    departement: str = "",
+    organisation: str = "",
+    name: str = "",
+) -> QuerySet[User]:
+    """The people who share an active club with the viewer (the viewer aside), each with the
+    memberships of the clubs they share with the viewer (`shared_memberships`)."""
+    viewer_clubs = access.member_clubs(viewer)
+    if club is not None:
+        viewer_clubs = viewer_clubs.filter(pk=club.pk)
+    people = access.people_sharing_a_club_with(viewer, via_clubs=viewer_clubs).exclude(pk=viewer.pk)
+    if role:
+        people = people.filter(
+            pk__in=Membership.objects.filter(club__in=viewer_clubs, role=role).values("user_id")
+        )
+    if departement:
+        people = people.filter(profile__departement=departement)
+    if organisation:
+        people = people.filter(profile__organisation__icontains=organisation)
+    for word in name.split():
+        people = people.filter(
+            Q(profile__display_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    shared = Membership.objects.filter(club__in=viewer_clubs).select_related("club")
+    return (
+        people.select_related("profile")
+        .prefetch_related(
+            Prefetch(
+                "club_memberships",
+                queryset=shared.order_by("club__name"),
+                to_attr="shared_memberships",
+            )
+        )
+        .order_by("profile__display_name", "last_name", "first_name", "email")
+    )

@@ -1,0 +1,218 @@
+"""« Mon profil »: the form's rules (SIRET, photo, phone), what the profile page shows to the
+people of the member's clubs, and who may see the photo."""
+
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from community.france import luhn_valid
+
+pytestmark = pytest.mark.django_db
+
+VALID_SIRET = "73282932000074"
+
+
+def html(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def words(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def photo(size=(640, 480), fmt="PNG", name="photo.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def form_data(**changes) -> dict:
+    data = {
+        "display_name": "Claire Martin",
+        "job_title": "Secrétaire de mairie",
+        "organisation": "Mairie de Saint-Aubin",
+        "organisation_kind": "commune",
+        "siret": "",
+        "departement": "26",
+        "bio": "Vingt ans de conseils municipaux.",
+        "phone": "",
+        "email_visibility": "nobody",
+        "phone_visibility": "nobody",
+    }
+    data.update(changes)
+    return data
+
+
+def save_profile(client, **changes):
+    return client.post(reverse("account_profile"), form_data(**changes))
+
+
+def field_errors(response, name) -> str:
+    return " ".join(response.context["form"].errors.get(name, []))
+
+
+def test_the_luhn_check_accepts_real_sirets_and_refuses_a_typo():
+    assert luhn_valid(VALID_SIRET)
+    assert not luhn_valid("73282932000075")
+
+
+def test_a_member_saves_their_profile(member_client, member):
+    response = save_profile(member_client, siret="732 829 320 00074", phone="04 75 00 00 00")
+    assert response.status_code == 302
+    profile = member.profile
+    profile.refresh_from_db()
+    assert profile.siret == VALID_SIRET
+    assert profile.departement == "26"
+    assert profile.organisation_kind == "commune"
+    assert profile.phone == "04 75 00 00 00"
+    page = member_client.get(response["Location"])
+    assert "Votre profil est enregistré." in words(html(page))
+
+
+@pytest.mark.parametrize(
+    ("siret", "message"),
+    [
+        ("7328293200007", "exactement 14 chiffres"),
+        ("7328293200007A", "exactement 14 chiffres"),
+        ("73282932000075", "mal recopié"),
+    ],
+)
+def test_a_wrong_siret_is_refused_with_a_french_message(member_client, member, siret, message):
+    response = save_profile(member_client, siret=siret, job_title="Nouvelle fonction")
+    assert response.status_code == 200
+    assert message in field_errors(response, "siret")
+    # Nothing saved, and what was typed is still in the form.
+    member.profile.refresh_from_db()
+    assert member.profile.job_title == ""
+    assert html(response).find("input", {"name": "job_title"})["value"] == "Nouvelle fonction"
+
+
+def test_an_unknown_departement_and_a_bad_phone_are_refused(member_client):
+    response = save_profile(member_client, departement="99", phone="appelez-moi")
+    assert response.status_code == 200
+    assert field_errors(response, "departement")
+    assert "numéro de téléphone" in field_errors(response, "phone")
+
+
+def test_a_bio_longer_than_allowed_is_refused(member_client):
+    response = save_profile(member_client, bio="x" * 601)
+    assert response.status_code == 200
+    assert field_errors(response, "bio")
+
+
+def test_a_photo_is_stored_as_a_256_pixel_square_jpeg(member_client, member, media_root):
+    response = member_client.post(
+        reverse("account_profile"), {**form_data(), "avatar": photo((800, 500))}
+    )
+    assert response.status_code == 302
+    member.profile.refresh_from_db()
+    stored = media_root / member.profile.avatar.name
+    assert member.profile.avatar.name.startswith("avatars/")
+    with Image.open(stored) as image:
+        assert (image.format, image.size) == ("JPEG", (256, 256))
+
+
+def test_a_replaced_photo_leaves_the_disk(member_client, member, media_root, run_on_commit):
+    with run_on_commit():
+        member_client.post(reverse("account_profile"), {**form_data(), "avatar": photo()})
+    member.profile.refresh_from_db()
+    first = media_root / member.profile.avatar.name
+    with run_on_commit():
+        member_client.post(reverse("account_profile"), {**form_data(), "avatar": photo()})
+    member.profile.refresh_from_db()
+    assert not first.exists()
+    assert (media_root / member.profile.avatar.name).exists()
+
+
+def test_a_file_that_is_not_an_image_is_refused(member_client, member):
+    fake = SimpleUploadedFile("photo.png", b"MZ\x90\x00 not a picture", content_type="image/png")
+    response = member_client.post(reverse("account_profile"), {**form_data(), "avatar": fake})
+    assert response.status_code == 200
+    assert "n'est pas une image lisible" in field_errors(response, "avatar")
+    member.profile.refresh_from_db()
+    assert not member.profile.avatar
+
+
+def test_a_photo_too_heavy_is_refused(member_client, member, settings):
+    settings.AVATAR_MAX_BYTES = 1024
+    response = member_client.post(
+        reverse("account_profile"), {**form_data(), "avatar": photo((600, 600), "BMP", "a.bmp")}
+    )
+    assert response.status_code == 200
+    assert "trop lourde" in field_errors(response, "avatar")
+    member.profile.refresh_from_db()
+    assert not member.profile.avatar
+
+
+# --- What the profile page shows ----------------------------------------------------------------
+
+
+@pytest.fixture
+def filled(member, run_on_commit, client):
+    """Claire's profile, with a phone and a photo."""
+    client.force_login(member)
+    client.post(
+        reverse("account_profile"),
+        {**form_data(phone="04 75 00 00 00", siret=VALID_SIRET), "avatar": photo()},
+    )
+    client.logout()
+    member.profile.refresh_from_db()
+    return member
+
+
+def set_visibility(user, *, email, phone):
+    user.profile.email_visibility = email
+    user.profile.phone_visibility = phone
+    user.profile.save()
+
+
+def test_a_co_member_sees_the_details_but_not_hidden_contacts(filled, author, client_for):
+    page = html(client_for(author).get(reverse("profile", args=[filled.profile.handle])))
+    text = words(page)
+    assert "Vingt ans de conseils municipaux." in text
+    assert "26 — Drôme" in text
+    assert "Commune" in text
+    assert filled.email not in text
+    assert "04 75 00 00 00" not in text
+
+
+def test_contacts_shown_to_clubs_are_seen_by_co_members(filled, author, client_for):
+    set_visibility(filled, email="clubs", phone="clubs")
+    text = words(html(client_for(author).get(reverse("profile", args=[filled.profile.handle]))))
+    assert filled.email in text
+    assert "04 75 00 00 00" in text
+
+
+def test_the_member_sees_their_own_contacts_whatever_the_visibility(filled, client_for):
+    text = words(html(client_for(filled).get(reverse("profile", args=[filled.profile.handle]))))
+    assert filled.email in text
+    assert "04 75 00 00 00" in text
+
+
+def test_a_co_member_gets_the_photo(filled, author, client_for):
+    response = client_for(author).get(reverse("avatar", args=[filled.profile.handle]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"].startswith("private")
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_club_member"])
+def test_a_stranger_gets_a_404_for_the_photo(filled, who, request, client_for):
+    stranger = request.getfixturevalue(who)
+    response = client_for(stranger).get(reverse("avatar", args=[filled.profile.handle]))
+    assert response.status_code == 404
+
+
+def test_a_member_without_photo_gives_a_404(author, member, client_for):
+    response = client_for(author).get(reverse("avatar", args=[member.profile.handle]))
+    assert response.status_code == 404
+
+
+def test_the_photo_is_not_served_from_media(filled, author, client_for):
+    response = client_for(author).get("/media/" + filled.profile.avatar.name)
+    assert response.status_code == 404
