@@ -1,0 +1,27 @@
+"""The site's settings as production runs them, for the benchmarks.
+
+The environment chooses PostgreSQL, Redis and the channel layer as in production (bench/common.py
+sets it); on top of that: DEBUG off (no query log, no template debugging), one cheap view
+added to the URLs as the baseline of the thread page, and the benchmarks' own Redis prefixes.
+"""
+
+from community.settings import *  # noqa: F403
+from community.settings import CACHES, CHANNEL_LAYERS, REDIS_URL, STORAGES
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+
+# Production serves collected static files; here the finders index them once at start-up, and
+# the pages' {% static %} tags need no manifest.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+
+if REDIS_URL:
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "entrepairs-bench"
+    CACHES["default"]["KEY_PREFIX"] = "entrepairs-bench-cache"
+# No collected static files: nothing for whitenoise to index there.
+STATIC_ROOT = None
