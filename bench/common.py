@@ -6,7 +6,6 @@ against a baseline in the same run, A B A B ..., and reported as the median of t
 ratios with their spread (min–max).
 """
 
-import asyncio
 import inspect
 import math
 import os
@@ -259,9 +258,7 @@ COLUMNS = ("measure", "value", "baseline", "ratio (spread)", "target", "")
 
 
 def rows(figures: list[Figure]) -> list[tuple[str, ...]]:
-    return [
-        (f.measure, f.value, f.baseline, f.ratio_text, f.target, f.met_text) for f in figures
-    ]
+    return [(f.measure, f.value, f.baseline, f.ratio_text, f.target, f.met_text) for f in figures]
 
 
 def print_table(figures: list[Figure]) -> None:
@@ -275,7 +272,8 @@ def print_table(figures: list[Figure]) -> None:
 
 def markdown_table(figures: list[Figure]) -> str:
     lines = ["| " + " | ".join(COLUMNS[:-1]) + " | met? |", "|" + " --- |" * len(COLUMNS)]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows(figures)]
+    for row in rows(figures):
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
     return "\n".join(lines)
 
 

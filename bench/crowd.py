@@ -3,6 +3,7 @@ each client, and posters. The same clients talk to the site and to the raw floor
 (bench/raw_server.py), which relays the frames a poster sends as they are."""
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -84,10 +85,8 @@ class Crowd:
         if len(self.arrivals[post]) < len(self):
             event = asyncio.Event()
             self.waiting[post] = (len(self), event)
-            try:
+            with contextlib.suppress(TimeoutError):  # the caller counts what is missing
                 await asyncio.wait_for(event.wait(), timeout)
-            except TimeoutError:
-                pass
             del self.waiting[post]
         return self.arrivals.pop(post)
 

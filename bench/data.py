@@ -128,6 +128,8 @@ def session_cookies(users: list[User]) -> list[str]:
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
+        sessions.append(
+            Session(session_key=key, session_data=store.encode(data), expire_date=expiry)
+        )
     Session.objects.bulk_create(sessions)
     return [f"sessionid={s.session_key}" for s in sessions]

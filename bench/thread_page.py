@@ -68,7 +68,8 @@ async def measure(base_url: str, cookie: str, urls: dict[str, str]) -> list[Figu
     from bench.urls import BARE_PATH
 
     connector = aiohttp.TCPConnector(limit=CONNECTIONS)
-    async with aiohttp.ClientSession(base_url, connector=connector, headers={"Cookie": cookie}) as s:
+    headers = {"Cookie": cookie}
+    async with aiohttp.ClientSession(base_url, connector=connector, headers=headers) as s:
         for url in (*urls.values(), f"/{BARE_PATH}"):
             await get(s, url)  # warm-up, and a check that every page answers 200
         page, bare = await alternate(

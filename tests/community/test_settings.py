@@ -75,7 +75,9 @@ def test_production_variables_choose_postgresql_redis_smtp_and_the_task_worker()
 
 
 def test_channel_layer_pubsub_chooses_the_redis_pub_sub_layer():
-    describe = "from django.conf import settings as s; print(s.CHANNEL_LAYERS['default']['BACKEND'])"
+    describe = (
+        "from django.conf import settings as s; print(s.CHANNEL_LAYERS['default']['BACKEND'])"
+    )
     result = run_python(describe, REDIS_URL="redis://127.0.0.1:6379/0", CHANNEL_LAYER="pubsub")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "channels_redis.pubsub.RedisPubSubChannelLayer"
