@@ -317,7 +317,8 @@ def write_docs(figures: list[Figure], seconds: float) -> None:
             f"Last run of `make bench`: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
             f"{seconds:.0f} s, on {about['cores']} cores ({about['CPU']}), {about['RAM']} RAM; "
             f"Python {about['Python']}, PostgreSQL {about['PostgreSQL']}, "
-            f"Redis {about['Redis']}.",
+            f"Redis {about['Redis']}. Load average at the end (other work on the machine): "
+            f"{os.getloadavg()[0]:.1f}.",
             "",
             markdown_table(figures),
             END,
