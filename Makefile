@@ -47,3 +47,7 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Speed and scale against baselines, on the local PostgreSQL and Redis (docs/performance.md).
+bench: install-test
+	$(BIN)/python -m bench.run

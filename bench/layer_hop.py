@@ -1,18 +1,15 @@
 """Channel-layer round trips against raw Redis, run side by side (A B A B ...).
 
-Measures, on the local Redis (REDIS_URL, default redis://127.0.0.1:6379/0):
+Measures, on the local Redis (BENCH_REDIS_URL, see bench/common.py):
 - hop: one message sent to one channel, until its receiver has it;
 - fan-out: one group_send to 100 channels of the group, until every receiver has it;
 for channels-redis' core layer (RedisChannelLayer) and its pub/sub layer
 (RedisPubSubChannelLayer), each against raw Redis PUBLISH → subscriber, the floor.
-Prints medians and ratios to the floor, with the spread of the ratios across rounds.
 
-    .venv/bin/python bench/layer_hop.py [--rounds 7] [--messages 300]
+    python -m bench.layer_hop
 """
 
-import argparse
 import asyncio
-import os
 import statistics
 import time
 import uuid
@@ -21,8 +18,14 @@ import redis.asyncio as aioredis
 from channels_redis.core import RedisChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+from bench import common
+from bench.common import Figure, alternate, ratio_figure
+
+REDIS_URL = common.REDIS_URL
+PREFIX = "entrepairs-bench-hop"
 FAN_OUT = 100
+ROUNDS = 5
+MESSAGES = 200
 
 
 async def layer_hop(layer, messages: int) -> list[float]:
@@ -79,48 +82,54 @@ async def raw_hop(messages: int, subscribers: int = 1) -> list[float]:
     return times
 
 
-def layers():
-    return {
-        "core": RedisChannelLayer(hosts=[REDIS_URL], prefix="bench"),
-        "pubsub": RedisPubSubChannelLayer(hosts=[REDIS_URL], prefix="bench"),
-    }
+LAYERS = {"core": RedisChannelLayer, "pubsub": RedisPubSubChannelLayer}
 
 
-async def run(rounds: int, messages: int) -> dict:
-    results = {}
-    for kind in ("hop", "fan-out"):
-        for name in ("core", "pubsub"):
-            ratios, medians, floors = [], [], []
-            for _ in range(rounds):
-                layer = layers()[name]
-                if kind == "hop":
-                    measured = await layer_hop(layer, messages)
-                    floor = await raw_hop(messages)
-                else:
-                    measured = await layer_fan_out(layer, messages // 10)
-                    floor = await raw_hop(messages // 10, subscribers=FAN_OUT)
-                await layer.flush() if hasattr(layer, "flush") else None
-                medians.append(statistics.median(measured))
-                floors.append(statistics.median(floor))
-                ratios.append(medians[-1] / floors[-1])
-            results[(kind, name)] = (medians, floors, ratios)
-    return results
+async def layer_round(name: str, kind: str) -> float:
+    """The median time of one round through a fresh layer of the kind `name`."""
+    layer = LAYERS[name](hosts=[REDIS_URL], prefix=PREFIX)
+    if kind == "hop":
+        times = await layer_hop(layer, MESSAGES)
+    else:
+        times = await layer_fan_out(layer, MESSAGES // 10)
+    await layer.flush()
+    return statistics.median(times)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--messages", type=int, default=300)
-    args = parser.parse_args()
-    results = asyncio.run(run(args.rounds, args.messages))
-    print(f"{'mesure':<10}{'couche':<8}{'médiane':>12}{'plancher':>12}{'ratio':>8}{'écart':>14}")
-    for (kind, name), (medians, floors, ratios) in results.items():
-        print(
-            f"{kind:<10}{name:<8}{statistics.median(medians) * 1e3:>10.3f}ms"
-            f"{statistics.median(floors) * 1e3:>10.3f}ms{statistics.median(ratios):>8.2f}"
-            f"{min(ratios):>7.2f}–{max(ratios):<6.2f}"
-        )
+async def raw_round(kind: str) -> float:
+    if kind == "hop":
+        return statistics.median(await raw_hop(MESSAGES))
+    return statistics.median(await raw_hop(MESSAGES // 10, subscribers=FAN_OUT))
+
+
+async def measure() -> list[Figure]:
+    figures = []
+    for kind, label in (("hop", "one hop"), ("fan-out", f"group of {FAN_OUT} channels")):
+        for name in LAYERS:
+            measured, floors = await alternate(
+                ROUNDS,
+                lambda n=name, k=kind: layer_round(n, k),
+                lambda k=kind: raw_round(k),
+            )
+            figures.append(
+                ratio_figure(
+                    f"Channel layer {label}, {common.LAYER_NAMES[name]}",
+                    measured,
+                    floors,
+                    show=lambda value: f"{value * 1e3:.2f} ms",
+                    baseline_name="raw PUBLISH",
+                    target=5,
+                    at_least=False,
+                )
+            )
+    return figures
+
+
+def run(seeded=None) -> list[Figure]:
+    return asyncio.run(measure())
 
 
 if __name__ == "__main__":
-    main()
+    started = time.monotonic()
+    common.print_table(run())
+    print(f"({time.monotonic() - started:.0f} s)")

@@ -15,6 +15,7 @@ SETTINGS_VARIABLES = (
     "ALLOWED_HOSTS",
     "EMAIL_HOST",
     "TASKS_BACKEND",
+    "CHANNEL_LAYER",
 )
 
 
@@ -71,6 +72,21 @@ def test_production_variables_choose_postgresql_redis_smtp_and_the_task_worker()
         ["entrepairs.example.org"],
         True,
     ]
+
+
+def test_channel_layer_pubsub_chooses_the_redis_pub_sub_layer():
+    describe = (
+        "from django.conf import settings as s; print(s.CHANNEL_LAYERS['default']['BACKEND'])"
+    )
+    result = run_python(describe, REDIS_URL="redis://127.0.0.1:6379/0", CHANNEL_LAYER="pubsub")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "channels_redis.pubsub.RedisPubSubChannelLayer"
+
+
+def test_an_unknown_channel_layer_refuses_to_start_with_a_clear_message():
+    result = run_python("import django; django.setup()", CHANNEL_LAYER="kafka")
+    assert result.returncode != 0
+    assert "CHANNEL_LAYER='kafka'" in result.stderr
 
 
 def test_production_without_secret_key_refuses_to_start_with_a_clear_message():
