@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from community.models import User
+
 from .models import MANAGER_ROLES, Ban, Club, JoinRequest, Membership, Role, Visibility
 
 
@@ -65,6 +67,27 @@ def member_clubs(user) -> QuerySet[Club]:
     return Club.objects.active().filter(
         pk__in=Membership.objects.filter(user=user).values("club_id")
     )
+
+
+def readable_clubs(user) -> QuerySet[Club]:
+    """Clubs whose content (threads, posts) the user may read: the same rule as
+    `access_club_content`, as a queryset — every club they are a member of and not banned from,
+    archived ones included (read-only), secret ones only for their members. Staff read no
+    content of a club they are not a member of."""
+    if not is_active_user(user):
+        return Club.objects.none()
+    banned = Ban.objects.filter(user=user, club=OuterRef("pk"))
+    member_of = Membership.objects.filter(user=user).values("club_id")
+    return Club.objects.filter(pk__in=member_of).filter(~Exists(banned))
+
+
+def co_members(viewer) -> QuerySet[User]:
+    """Active people who share an active club with the viewer (the viewer included): the
+    queryset form of `shares_a_club`, for the member directory and search."""
+    if not is_active_user(viewer):
+        return User.objects.none()
+    shared = Membership.objects.filter(club__in=member_clubs(viewer).values("pk"))
+    return User.objects.filter(is_active=True, pk__in=shared.values("user_id"))
 
 
 # --- Membership lookups -------------------------------------------------------------------------
