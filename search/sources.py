@@ -14,7 +14,7 @@ from datetime import datetime
 from django.core.paginator import Page, Paginator
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import CharField, F, Func, QuerySet, Value
+from django.db.models import CharField, Count, F, Func, QuerySet, Value, Window
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -281,6 +281,17 @@ class Group:
     page: Page | None = None
 
 
+def first_matches(matches: QuerySet) -> tuple[int, list]:
+    """How many matched, and the first few: one narrow scan of every match (keys, rank and,
+    through a window, the total), then the few rows in full."""
+    ranked = matches.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    ranked = list(ranked[:PER_GROUP])
+    if not ranked:
+        return 0, []
+    found = matches.filter(pk__in=[pk for pk, _total in ranked]).in_bulk()
+    return ranked[0][1], [found[pk] for pk, _total in ranked]
+
+
 def search(user, criteria: Criteria, *, only: str = "", page_number=None) -> list[Group]:
     """Every source's count; the hits of the chosen source (paginated) or of each one."""
     groups = []
@@ -294,7 +305,6 @@ def search(user, criteria: Criteria, *, only: str = "", page_number=None) -> lis
             hits = source.hits(list(page), criteria)
             groups.append(Group(key, source.label, page.paginator.count, hits, page))
             continue
-        count = matches.count()
-        shown = list(matches[:PER_GROUP]) if count else []
+        count, shown = first_matches(matches)
         groups.append(Group(key, source.label, count, source.hits(shown, criteria)))
     return groups
