@@ -29,22 +29,42 @@ POSTS, THREADS, CLUBS, MEMBERS = 100_000, 5_000, 30, 600
 TARGET_P95_MS = 150
 BEGIN, END = "<!-- search-latency:begin -->", "<!-- search-latency:end -->"
 
-VOCABULARY = (
+TRADE_WORDS = (
     "marché public travaux délibération conseil municipal budget annexe subvention commune "
     "archives versement bordereau élimination inventaire état civil recensement élection "
-    "urbanisme permis construire cadastre voirie cimetière concession école cantine personnel "
-    "contrat agent titulaire congé formation paie mandat titre trésorerie comptable dotation "
-    "fiscalité taxe foncière devis fournisseur consultation procédure adaptée seuil avenant "
-    "reconduction pénalités réception ordre service sous-traitance candidature offre analyse "
-    "critères notation attribution rejet recours préfecture contrôle légalité arrêté "
-    "règlement intérieur registre numérisation conservation salle lecture communication "
-    "délai question réponse modèle exemple merci collègue mairie intercommunalité syndicat"
-).split()
+    "urbanisme permis construire cadastre voirie cimetière concession école cantine "
+    "personnel contrat agent titulaire congé formation paie mandat titre trésorerie "
+    "comptable dotation fiscalité taxe foncière devis fournisseur consultation procédure "
+    "adaptée seuil avenant reconduction pénalités réception ordre service sous-traitance "
+    "candidature offre analyse critères notation attribution rejet recours préfecture "
+    "contrôle légalité arrêté règlement intérieur registre numérisation conservation salle "
+    "lecture communication délai question réponse modèle exemple merci collègue mairie "
+    "intercommunalité syndicat"
+)
+VOCABULARY = TRADE_WORDS.split()
 QUERIES = (
-    "marché public", "délibération", "deliberation", "travaux", "marchés", "archives", "budget",
-    "élimination archives", "procédure adaptée", "subvention", "cimetière concession", "avenant",
-    "recensement", "permis de construire", "titulaire congé", "bordereau versement", "seuil",
-    "réception travaux", "contrôle de légalité", "cantine", "martin", "registre état civil",
+    "marché public",
+    "délibération",
+    "deliberation",
+    "travaux",
+    "marchés",
+    "archives",
+    "budget",
+    "élimination archives",
+    "procédure adaptée",
+    "subvention",
+    "cimetière concession",
+    "avenant",
+    "recensement",
+    "permis de construire",
+    "titulaire congé",
+    "bordereau versement",
+    "seuil",
+    "réception travaux",
+    "contrôle de légalité",
+    "cantine",
+    "martin",
+    "registre état civil",
 )
 
 

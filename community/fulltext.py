@@ -83,4 +83,3 @@ def folded_terms(query: str) -> list[str]:
     """The words of a query, folded, for the SQLite substring search and highlighting."""
     words = "".join(c if c.isalnum() else " " for c in fold(query)).split()
     return list(dict.fromkeys(words))
-

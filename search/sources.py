@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.paginator import Page, Paginator
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import CharField, Count, F, Func, QuerySet, Value, Window
 from django.db.models.functions import Concat
@@ -132,9 +132,7 @@ def headlines(objects: list, *, text: str, criteria: Criteria, whole: bool) -> d
     if not objects:
         return {}
     if not full_text():
-        return {
-            o.pk: highlight(getattr(o, text), criteria.terms, whole=whole) for o in objects
-        }
+        return {o.pk: highlight(getattr(o, text), criteria.terms, whole=whole) for o in objects}
     model = type(objects[0])
     clean = Func(F(text), Value(START + STOP), Value(""), function="translate")
     headline = SearchHeadline(

@@ -128,9 +128,7 @@ def test_a_co_member_through_someone_elses_secret_club_stays_hidden(
     assert counts(other_club_member)["membres"] == 1
 
 
-def test_a_deactivated_account_is_not_found(
-    search_page, make_user, make_membership, club, member
-):
+def test_a_deactivated_account_is_not_found(search_page, make_user, make_membership, club, member):
     person = make_user(display_name=f"Ana {MARKER}", is_active=False)
     make_membership(person, club)
     assert_nothing_for(search_page, member)

@@ -82,9 +82,7 @@ def test_the_club_filter_keeps_one_club(
     assert "<mark>Budget</mark> là" in text and "<mark>Budget</mark> ici" not in text
 
 
-def test_the_club_filter_offers_only_my_clubs_and_refuses_others(
-    search_page, member, make_club
-):
+def test_the_club_filter_offers_only_my_clubs_and_refuses_others(search_page, member, make_club):
     elsewhere = make_club("Club des autres")
     response, text = search_page(member, q="budget", club=elsewhere.slug)
     assert response.status_code == 200
@@ -136,7 +134,10 @@ def test_results_of_one_type_are_paginated(search_page, member, author, club, ma
         ({"q": "x" * 201}, "La recherche est trop longue (200 caractères au plus)."),
         ({"q": "?!… — ;"}, "Tapez au moins un mot de deux lettres"),
         ({"q": "a"}, "Tapez au moins un mot de deux lettres"),
-        ({"q": " ".join(f"mot{n}" for n in range(13))}, "La recherche compte trop de mots (12 au plus)."),
+        (
+            {"q": " ".join(f"mot{n}" for n in range(13))},
+            "La recherche compte trop de mots (12 au plus).",
+        ),
         ({"q": "budget", "type": "guides-secrets"}, "Ce type de résultat n'existe pas."),
         ({"q": "budget", "periode": "1970-01-01"}, "Cette période n'existe pas."),
         ({"q": "budget", "club": "../../etc"}, "Ce club ne fait pas partie des vôtres."),
@@ -149,7 +150,9 @@ def test_bad_input_gets_a_french_message(search_page, member, params, message):
     assert "résultats pour" not in text
 
 
-def test_search_syntax_and_stop_words_are_plain_words(search_page, member, author, club, make_thread):
+def test_search_syntax_and_stop_words_are_plain_words(
+    search_page, member, author, club, make_thread
+):
     make_thread(club, author, title="Budget", source="Le budget & les « comptes ».")
     for query in ['"budget', "budget & | !comptes", "le la les", "budget:*", "'); DROP TABLE"]:
         response, _text = search_page(member, q=query)
