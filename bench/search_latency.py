@@ -205,7 +205,11 @@ def run(searches: int) -> dict:
 def report(figures: dict) -> str:
     ratio = figures["search_p50"] / figures["lookup_p50"]
     verdict = "met" if figures["search_p95"] <= TARGET_P95_MS else "NOT met"
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores (load average {load:.1f}), "
+        f"Python {platform.python_version()}"
+    )
     return f"""{BEGIN}
 ## Search
 
