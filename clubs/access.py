@@ -81,7 +81,7 @@ def readable_clubs(user) -> QuerySet[Club]:
     return Club.objects.filter(pk__in=member_of).filter(~Exists(banned))
 
 
-def co_members(viewer) -> QuerySet[User]:
+def people_sharing_a_club_with(viewer) -> QuerySet[User]:
     """Active people who share an active club with the viewer (the viewer included): the
     queryset form of `shares_a_club`, for the member directory and search."""
     if not is_active_user(viewer):

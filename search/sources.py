@@ -232,7 +232,7 @@ class MemberSource:
     label = _("Membres")
 
     def matches(self, user, criteria: Criteria) -> QuerySet:
-        people = access.co_members(user)
+        people = access.people_sharing_a_club_with(user)
         if criteria.club is not None:
             people = people.filter(club_memberships__club=criteria.club)
         name = Concat(
