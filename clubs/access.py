@@ -12,10 +12,11 @@ Two kinds of answers:
 - predicates (`is_moderator`, `can_post`, ...) and queryset filters (`clubs_visible_to`).
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+
+from community.models import User
 
 from .models import MANAGER_ROLES, Ban, Club, JoinRequest, Membership, Role, Visibility
 
@@ -76,6 +77,18 @@ def clubs_moderated_by(user) -> QuerySet[Club]:
     managed = Membership.objects.filter(user=user, role__in=MANAGER_ROLES)
     banned = Ban.objects.filter(user=user).values("club_id")
     return Club.objects.active().filter(pk__in=managed.values("club_id")).exclude(pk__in=banned)
+
+
+def readable_clubs(user) -> QuerySet[Club]:
+    """Clubs whose content (threads, posts) the user may read: the same rule as
+    `access_club_content`, as a queryset — every club they are a member of and not banned from,
+    archived ones included (read-only), secret ones only for their members. Staff read no
+    content of a club they are not a member of."""
+    if not is_active_user(user):
+        return Club.objects.none()
+    banned = Ban.objects.filter(user=user, club=OuterRef("pk"))
+    member_of = Membership.objects.filter(user=user).values("club_id")
+    return Club.objects.filter(pk__in=member_of).filter(~Exists(banned))
 
 
 # --- Membership lookups -------------------------------------------------------------------------
@@ -250,7 +263,6 @@ def people_sharing_a_club_with(viewer, *, via_clubs: QuerySet[Club] | None = Non
     """The directory's rule, as a filter on accounts: the active people who are members of an
     active club the viewer is a member of (the viewer included), through a membership that no
     ban contradicts. `via_clubs` narrows the shared clubs (it is intersected with the viewer's)."""
-    User = get_user_model()
     if not is_active_user(viewer):
         return User.objects.none()
     clubs = member_clubs(viewer).exclude(bans__user=viewer)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "clubs",
     "messaging",
     "cms",
+    "search",
     "community.admin_config.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -5,12 +5,14 @@ club; every write goes through `messaging.actions`."""
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club
+from community.fulltext import FrenchDocument
 from community.models import person
 
 
@@ -36,6 +38,10 @@ class Thread(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Maintained by the database on every write (PostgreSQL; empty on SQLite): see docs/search.md.
+    search_document = models.GeneratedField(
+        expression=FrenchDocument("title"), output_field=SearchVectorField(), db_persist=True
     )
 
     class Meta:
@@ -70,6 +76,10 @@ class Post(models.Model):
     client_id = models.CharField(_("identifiant client"), max_length=64, blank=True)
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("mentions"), related_name="+", blank=True
+    )
+    # Maintained by the database on every write (PostgreSQL; empty on SQLite): see docs/search.md.
+    search_document = models.GeneratedField(
+        expression=FrenchDocument("source"), output_field=SearchVectorField(), db_persist=True
     )
 
     class Meta:

@@ -1,0 +1,308 @@
+"""What the search page searches, and how (see docs/search.md).
+
+Each source (threads, posts, members) starts from what the member may see — a queryset built on
+`clubs.access` — then matches the words with the database's engine: PostgreSQL full text
+(French stemming, accents ignored, ranked, `ts_headline` snippets) or, on the embedded SQLite,
+accent- and case-insensitive substrings. Adding a source (guides) means one more class in
+`SOURCES`.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import CharField, Count, F, Func, QuerySet, Value, Window
+from django.db.models.functions import Concat
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from clubs import access
+from clubs.models import Club
+from community.fulltext import CONFIG, ContainsTerm, fold, folded_terms
+from messaging.models import Post, Thread
+from messaging.selectors import VISIBLE
+
+# Private-use characters mark the matched words until the text is escaped; they are removed
+# from the searched text first, so that no member can forge a mark.
+START, STOP = "\ue000", "\ue001"
+WORD = re.compile(r"\w+")
+SNIPPET_CHARS = 220
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """A valid search: its text, and the optional club and start date that narrow it."""
+
+    text: str
+    club: Club | None = None
+    since: datetime | None = None
+
+    @property
+    def terms(self) -> list[str]:
+        return [term for term in folded_terms(self.text) if len(term) > 1]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result, ready to show: its title and snippet are escaped, with <mark> around the
+    matched words."""
+
+    title: SafeString
+    url: str
+    snippet: SafeString
+    details: list[str]
+
+
+# --- Marking matched words ----------------------------------------------------------------------
+
+
+def unmarked(text: str) -> str:
+    return text.replace(START, "").replace(STOP, "")
+
+
+def marked(text: str) -> SafeString:
+    """Escape the text, then turn the markers into <mark> elements."""
+    return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def highlight(text: str, terms: list[str], *, whole: bool) -> str:
+    """Markers around each word that contains a term (accents and case ignored); unless `whole`,
+    only a window of text around the first such word."""
+    text = unmarked(text)
+    found = [m for m in WORD.finditer(text) if any(term in fold(m.group()) for term in terms)]
+    start, end = 0, len(text)
+    if not whole:
+        first = found[0].start() if found else 0
+        start = max(0, first - SNIPPET_CHARS // 3)
+        end = start + SNIPPET_CHARS
+    pieces, cursor = [], start
+    for match in found:
+        if match.start() < start or match.end() > end:
+            continue
+        pieces += [text[cursor : match.start()], START, match.group(), STOP]
+        cursor = match.end()
+    pieces.append(text[cursor:end])
+    snippet = " ".join("".join(pieces).split())
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + snippet + suffix
+
+
+# --- The engine ---------------------------------------------------------------------------------
+
+
+def full_text() -> bool:
+    """PostgreSQL full text; otherwise the substring fallback."""
+    return connection.vendor == "postgresql"
+
+
+def _ts_query(criteria: Criteria) -> SearchQuery:
+    return SearchQuery(criteria.text, config=CONFIG, search_type="plain")
+
+
+def match_text(queryset: QuerySet, *, document: str, text: str, criteria: Criteria) -> QuerySet:
+    """The rows whose text holds every word, best first (PostgreSQL) or newest first."""
+    if full_text():
+        query = _ts_query(criteria)
+        return (
+            queryset.filter(**{document: query})
+            .annotate(rank=SearchRank(F(document), query))
+            .order_by("-rank", "-pk")
+        )
+    return match_substrings(queryset, F(text), criteria).order_by("-pk")
+
+
+def match_substrings(queryset: QuerySet, text, criteria: Criteria) -> QuerySet:
+    """The rows whose text contains every term, accents and case ignored."""
+    for term in criteria.terms:
+        queryset = queryset.filter(ContainsTerm(text, term))
+    return queryset
+
+
+def headlines(objects: list, *, text: str, criteria: Criteria, whole: bool) -> dict[int, str]:
+    """The marked snippet (or `whole` text) of each object, by primary key: one query on
+    PostgreSQL (its stemmer knows which words matched), none on SQLite."""
+    if not objects:
+        return {}
+    if not full_text():
+        return {o.pk: highlight(getattr(o, text), criteria.terms, whole=whole) for o in objects}
+    model = type(objects[0])
+    clean = Func(F(text), Value(START + STOP), Value(""), function="translate")
+    headline = SearchHeadline(
+        clean,
+        _ts_query(criteria),
+        config=CONFIG,
+        start_sel=START,
+        stop_sel=STOP,
+        highlight_all=True if whole else None,
+        max_words=None if whole else 35,
+        min_words=None if whole else 15,
+        max_fragments=None if whole else 2,
+        fragment_delimiter=None if whole else " … ",
+    )
+    rows = model.objects.filter(pk__in=[o.pk for o in objects]).annotate(headline=headline)
+    return {pk: " ".join(h.split()) for pk, h in rows.values_list("pk", "headline")}
+
+
+def _when(moment) -> str:
+    return date_format(localtime(moment), "j F Y")
+
+
+# --- Sources ------------------------------------------------------------------------------------
+
+
+class ThreadSource:
+    key = "fils"
+    label = _("Fils de discussion")
+
+    def matches(self, user, criteria: Criteria) -> QuerySet[Thread]:
+        threads = Thread.objects.filter(club__in=access.readable_clubs(user))
+        if criteria.club is not None:
+            threads = threads.filter(club=criteria.club)
+        if criteria.since is not None:
+            threads = threads.filter(created_at__gte=criteria.since)
+        threads = threads.select_related("club").defer("search_document", "club__description")
+        return match_text(threads, document="search_document", text="title", criteria=criteria)
+
+    def hits(self, threads: list[Thread], criteria: Criteria) -> list[Hit]:
+        titles = headlines(threads, text="title", criteria=criteria, whole=True)
+        return [
+            Hit(
+                title=marked(titles[thread.pk]),
+                url=reverse("messaging:thread", args=[thread.club.slug, thread.pk]),
+                snippet=SafeString(""),
+                details=[thread.club.name, _when(thread.created_at)],
+            )
+            for thread in threads
+        ]
+
+
+class PostSource:
+    key = "messages"
+    label = _("Messages")
+
+    def matches(self, user, criteria: Criteria) -> QuerySet[Post]:
+        posts = Post.objects.filter(VISIBLE, thread__club__in=access.readable_clubs(user))
+        if criteria.club is not None:
+            posts = posts.filter(thread__club=criteria.club)
+        if criteria.since is not None:
+            posts = posts.filter(created_at__gte=criteria.since)
+        posts = posts.select_related("thread__club", "author__profile").only(
+            "source",
+            "created_at",
+            "thread__title",
+            "thread__club__name",
+            "thread__club__slug",
+            "author__first_name",
+            "author__last_name",
+            "author__email",
+            "author__profile__display_name",
+        )
+        return match_text(posts, document="search_document", text="source", criteria=criteria)
+
+    def hits(self, posts: list[Post], criteria: Criteria) -> list[Hit]:
+        snippets = headlines(posts, text="source", criteria=criteria, whole=False)
+        return [
+            Hit(
+                title=marked(unmarked(post.thread.title)),
+                url=reverse("messaging:post", args=[post.thread.club.slug, post.pk]),
+                snippet=marked(snippets[post.pk]),
+                details=[
+                    str(post.author) if post.author else str(_("Ancien membre")),
+                    post.thread.club.name,
+                    _when(post.created_at),
+                ],
+            )
+            for post in posts
+        ]
+
+
+class MemberSource:
+    """Names of the people who share a club with the member; accents and case ignored on every
+    database (names are not stemmed)."""
+
+    key = "membres"
+    label = _("Membres")
+
+    def matches(self, user, criteria: Criteria) -> QuerySet:
+        people = access.people_sharing_a_club_with(user)
+        if criteria.club is not None:
+            people = people.filter(club_memberships__club=criteria.club)
+        name = Concat(
+            "profile__display_name",
+            Value(" "),
+            "first_name",
+            Value(" "),
+            "last_name",
+            output_field=CharField(),
+        )
+        people = match_substrings(people.select_related("profile"), name, criteria)
+        return people.order_by("profile__display_name", "last_name", "first_name", "pk")
+
+    def hits(self, people: list, criteria: Criteria) -> list[Hit]:
+        return [
+            Hit(
+                title=marked(highlight(person.display_name, criteria.terms, whole=True)),
+                url=reverse("profile", args=[person.profile.handle]),
+                snippet=SafeString(""),
+                details=[d for d in (person.profile.job_title, person.profile.organisation) if d],
+            )
+            for person in people
+        ]
+
+
+SOURCES = {source.key: source for source in (ThreadSource(), PostSource(), MemberSource())}
+
+
+# --- A search across the sources ----------------------------------------------------------------
+
+PER_GROUP = 5
+PER_PAGE = 20
+
+
+@dataclass
+class Group:
+    """One source's part of the results: how many matched, and the hits shown (a page of them
+    when the member chose this type, the first few otherwise)."""
+
+    key: str
+    label: str
+    count: int
+    hits: list[Hit]
+    page: Page | None = None
+
+
+def first_matches(matches: QuerySet) -> tuple[int, list]:
+    """How many matched, and the first few: one narrow scan of every match (keys, rank and,
+    through a window, the total), then the few rows in full."""
+    ranked = matches.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    ranked = list(ranked[:PER_GROUP])
+    if not ranked:
+        return 0, []
+    found = matches.filter(pk__in=[pk for pk, _total in ranked]).in_bulk()
+    return ranked[0][1], [found[pk] for pk, _total in ranked]
+
+
+def search(user, criteria: Criteria, *, only: str = "", page_number=None) -> list[Group]:
+    """Every source's count; the hits of the chosen source (paginated) or of each one."""
+    groups = []
+    for key, source in SOURCES.items():
+        matches = source.matches(user, criteria)
+        if only and key != only:
+            groups.append(Group(key, source.label, matches.count(), []))
+            continue
+        if only:
+            page = Paginator(matches, PER_PAGE).get_page(page_number)
+            hits = source.hits(list(page), criteria)
+            groups.append(Group(key, source.label, page.paginator.count, hits, page))
+            continue
+        count, shown = first_matches(matches)
+        groups.append(Group(key, source.label, count, source.hits(shown, criteria)))
+    return groups
