@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -107,24 +108,33 @@ def server_env(tmp_path_factory):
 
 
 class DaphneProcess:
-    """A daphne process on a free loopback port, stopped by `stop()`."""
+    """A daphne process on a free loopback port, stopped by `stop()`. With a `log_path`, its
+    output goes there, to read (`log_tail`) when a test fails."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, log_path: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
         command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-        self.process = subprocess.Popen(
-            [*command, "community.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        output = open(log_path, "wb") if log_path else nullcontext(subprocess.DEVNULL)  # noqa: SIM115
+        with output as log:
+            self.process = subprocess.Popen(
+                [*command, "community.asgi:application"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         try:
             wait_until_serving(self.url + "/healthz", self.process)
         except Exception:
             self.stop()
             raise
+
+    def log_tail(self, characters: int = 4000) -> str:
+        if self.log_path is None:
+            return "(no log kept)"
+        return self.log_path.read_text(errors="replace")[-characters:]
 
     def stop(self) -> None:
         self.process.terminate()
@@ -135,7 +145,7 @@ class DaphneProcess:
             self.process.wait(timeout=10)
 
 
-# --- A private Redis, and a daphne process whose log is kept ------------------------------------
+# --- A private Redis ---------------------------------------------------------------------------
 
 
 def redis_server_or_skip() -> str:
@@ -190,32 +200,6 @@ class RedisProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
-
-
-class LoggedDaphneProcess(DaphneProcess):
-    """A DaphneProcess whose output goes to `log_path`, to read when a test fails."""
-
-    def __init__(self, env: dict, log_path: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [*command, "community.asgi:application"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            wait_until_serving(self.url + "/healthz", self.process)
-        except Exception:
-            self.stop()
-            raise
-
-    def log_tail(self, characters: int = 4000) -> str:
-        return self.log_path.read_text(errors="replace")[-characters:]
 
 
 # --- An SMTP server on loopback ----------------------------------------------------------------

@@ -16,7 +16,7 @@ import uuid
 import pytest
 import redis
 from system_members import Member, csrf_of, run_async
-from system_servers import LoggedDaphneProcess, RedisProcess, redis_server_or_skip
+from system_servers import DaphneProcess, RedisProcess, redis_server_or_skip
 
 pytestmark = pytest.mark.system
 PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
@@ -98,9 +98,9 @@ class ReconnectingClient:
                 self.applied_posts.append(frame["post"])
 
 
-def thread_and_club(member: Member) -> tuple[str, int]:
+def thread_and_club(member: Member, site: DaphneProcess) -> tuple[str, int]:
     page = member.get(CLUB_PATH)
-    assert page.status_code == 200, page.status_code
+    assert page.status_code == 200, (page.status_code, site.log_tail())
     thread_path = re.search(r'href="(/clubs/secretaires-de-mairie/fils/\d+/)"', page.text)
     club_id = re.search(r'data-thread-list="club\.(\d+)"', page.text)
     assert thread_path and club_id, "the club page lists no thread"
@@ -155,9 +155,7 @@ def private_redis(tmp_path):
 
 @pytest.fixture
 def site_on_private_redis(server_env, private_redis, tmp_path):
-    server = LoggedDaphneProcess(
-        {**server_env, "REDIS_URL": private_redis.url}, tmp_path / "daphne.log"
-    )
+    server = DaphneProcess({**server_env, "REDIS_URL": private_redis.url}, tmp_path / "daphne.log")
     try:
         yield server
     finally:
@@ -170,7 +168,7 @@ def test_a_post_made_while_redis_is_down_is_saved_and_reaches_the_pages_once_it_
     site = site_on_private_redis
     writer = Member(site.url, "secretaire@demo.test", PASSWORD)
     reader = Member(site.url, "moderatrice@demo.test", PASSWORD)
-    thread_path, club_id = thread_and_club(reader)
+    thread_path, club_id = thread_and_club(reader, site)
     stream = f"club.{club_id}"
     text = f"Publié pendant la panne de Redis {uuid.uuid4().hex[:8]}"
 
