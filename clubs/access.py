@@ -33,6 +33,11 @@ def is_site_staff(user) -> bool:
     return is_active_user(user) and bool(user.is_staff)
 
 
+def may_use_editor(user) -> bool:
+    """Wagtail's editor (/edition/): staff, and the editorial groups given its access right."""
+    return is_active_user(user) and (user.is_staff or user.has_perm("wagtailadmin.access_admin"))
+
+
 def staff_required(user) -> None:
     """Only GIP staff create clubs (and archive them, name owners): PermissionDenied otherwise."""
     if not is_site_staff(user):

@@ -41,6 +41,22 @@ def guide_image(request, pk, size):
     return response
 
 
+@require_GET
+@cache_control(private=True, max_age=3600)
+def editor_image_file(request, folder, name):
+    """The image files the editor shows (thumbnails, originals) at their storage address under
+    /media/, for the people of the editor only: the proxy serves no /media/ location."""
+    if not access.may_use_editor(request.user):
+        raise Http404
+    path = f"{folder}/{name}"
+    storage = get_image_model()._meta.get_field("file").storage
+    if ".." in name.split("/") or not storage.exists(path):
+        raise Http404
+    response = FileResponse(storage.open(path, "rb"))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @require_POST
 def promote_thread(request, slug, pk):
     """Staff turn a solved thread into a draft guide, then finish it in the editor."""

@@ -261,3 +261,13 @@ def test_a_guide_aimed_at_two_clubs_is_listed_once(
     make_membership(member, other_club)
     make_guide("Deux clubs", audience=[club, other_club], slug="deux")
     assert [g.title for g in selectors.guides_for(member)] == ["Deux clubs"]
+
+
+def test_the_editors_image_files_are_for_the_editors_only(client_for, guides, member, staff):
+    rendition = guides["image"].get_rendition("max-165x165")
+    assert rendition.url.startswith("/media/images/")
+    assert client_for(member).get(rendition.url).status_code == 404
+    response = client_for(staff).get(rendition.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[1:4] == b"PNG"
+    assert client_for(staff).get("/media/images/../secret.txt").status_code == 404
