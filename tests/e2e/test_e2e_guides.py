@@ -21,9 +21,7 @@ def open_page_in_editor(page, base_url, parent_path: str, title: str) -> str:
 def open_add_guide_form(page, base_url):
     """From the editor's page tree to the new guide form under « Guides pratiques »."""
     home_id = open_page_in_editor(page, base_url, "/edition/pages/", "Entre pairs")
-    index_id = open_page_in_editor(
-        page, base_url, f"/edition/pages/{home_id}/", "Guides pratiques"
-    )
+    index_id = open_page_in_editor(page, base_url, f"/edition/pages/{home_id}/", "Guides pratiques")
     # The guide index takes only guides: Wagtail goes straight to the guide form.
     page.goto(f"{base_url}/edition/pages/{index_id}/add_subpage/")
     page.wait_for_selector("#id_title")
