@@ -72,12 +72,12 @@ def with_categories(guides: QuerySet[GuidePage]) -> QuerySet[GuidePage]:
 
 
 def may_read_guide_media(user, media) -> bool:
-    """Whether the user may download a document or see an image: staff always; others when a
-    live guide they may read uses it (Wagtail's reference index records every use in a guide's
-    body, from the published content)."""
+    """Whether the user may download a document or see an image: the people of the editor always
+    (they choose them there, and preview drafts); others when a live guide they may read uses it
+    (Wagtail's reference index records every use in a guide's body, from the published content)."""
     if not access.is_active_user(user):
         return False
-    if access.is_site_staff(user):
+    if access.may_use_editor(user):
         return True
     using_guides = ReferenceIndex.get_references_to(media).filter(
         content_type=ContentType.objects.get_for_model(GuidePage)

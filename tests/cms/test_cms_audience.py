@@ -271,3 +271,12 @@ def test_the_editors_image_files_are_for_the_editors_only(client_for, guides, me
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[1:4] == b"PNG"
     assert client_for(staff).get("/media/images/../secret.txt").status_code == 404
+
+
+def test_an_editor_who_is_not_staff_sees_the_files_of_any_guide(client_for, make_user, guides):
+    from django.contrib.auth.models import Group
+
+    editor = make_user("redaction@gip.fr")
+    editor.groups.add(Group.objects.get(name="Rédaction"))
+    assert client_for(editor).get(document_url(guides["document"])).status_code == 200
+    assert client_for(editor).get(image_url(guides["image"])).status_code == 200
