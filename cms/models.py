@@ -1,3 +1,4 @@
+from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -113,7 +114,11 @@ class GuidePage(Page):
         FieldPanel("intro"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("audience"), FieldPanel("categories")], heading=_("Public et thèmes")
+            [
+                FieldPanel("audience", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Public et thèmes"),
         ),
     ]
     search_fields = [
