@@ -1,7 +1,7 @@
 """Reads of the page tree. Who may read a guide is decided by `clubs.access`, from its audience."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from wagtail.models import ReferenceIndex
 
 from clubs import access
@@ -65,7 +65,7 @@ def category_by_slug(slug: str) -> GuideCategory | None:
 
 
 def with_categories(guides: QuerySet[GuidePage]) -> QuerySet[GuidePage]:
-    return guides.prefetch_related(Prefetch("categories", queryset=GuideCategory.objects.all()))
+    return guides.prefetch_related("categories")
 
 
 # --- Documents and images of guides -------------------------------------------------------------

@@ -8,11 +8,11 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Workflow, WorkflowPage
+from wagtail.models import GroupPagePermission, Workflow, WorkflowPage
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.editorial import EDITORS, REVIEWERS, WORKFLOW
-from cms.models import GuidePage
+from cms.models import GuideIndexPage, GuidePage
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,25 @@ def test_a_scheduled_guide_goes_live_with_publish_scheduled(guide_index, make_gu
     call_command("publish_scheduled")
     guide.refresh_from_db()
     assert guide.live
+
+
+def test_a_guide_index_created_in_the_editor_gets_the_rights_and_the_workflow(
+    client_for, home, make_user
+):
+    admin = make_user("admin@gip.fr", is_staff=True, is_superuser=True)
+    data = nested_form_data(
+        {"title": "Guides", "slug": "guides", "intro": "", "comments": inline_formset([])}
+    )
+    data["action-publish"] = "publish"
+    url = reverse("wagtailadmin_pages:add", args=["cms", "guideindexpage", home.pk])
+    assert client_for(admin).post(url, data).status_code == 302
+    index = GuideIndexPage.objects.get()
+    assert WorkflowPage.objects.get(page=index).workflow.name == WORKFLOW
+    rights = set(
+        GroupPagePermission.objects.filter(page=index).values_list(
+            "group__name", "permission__codename"
+        )
+    )
+    assert (REVIEWERS, "publish_page") in rights
+    assert (EDITORS, "change_page") in rights
+    assert (EDITORS, "publish_page") not in rights
