@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from wagtail import views as wagtail_views
 from wagtail.images import get_image_model
+from wagtail.images.models import SourceImageIOError
 
 from clubs import access
 from clubs.actions import ActionError
@@ -33,7 +34,10 @@ def guide_image(request, pk, size):
     image = get_object_or_404(get_image_model(), pk=pk)
     if not selectors.may_read_guide_media(request.user, image):
         raise Http404
-    rendition = image.get_rendition(size)
+    try:
+        rendition = image.get_rendition(size)
+    except SourceImageIOError:  # the file was lost: no image, not an error page
+        raise Http404 from None
     with rendition.get_willow_image() as willow_image:
         mime_type = willow_image.mime_type
     response = FileResponse(rendition.file.open("rb"), content_type=mime_type)

@@ -280,3 +280,9 @@ def test_an_editor_who_is_not_staff_sees_the_files_of_any_guide(client_for, make
     editor.groups.add(Group.objects.get(name="Rédaction"))
     assert client_for(editor).get(document_url(guides["document"])).status_code == 200
     assert client_for(editor).get(image_url(guides["image"])).status_code == 200
+
+
+def test_an_image_whose_file_was_lost_is_a_404(client_for, guides, staff):
+    image = guides["image"]
+    image.file.storage.delete(image.file.name)
+    assert client_for(staff).get(image_url(image)).status_code == 404
