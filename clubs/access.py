@@ -35,6 +35,11 @@ def is_site_staff(user) -> bool:
     return is_active_user(user) and bool(user.is_staff)
 
 
+def may_use_editor(user) -> bool:
+    """Wagtail's editor (/edition/): staff, and the editorial groups given its access right."""
+    return is_active_user(user) and (user.is_staff or user.has_perm("wagtailadmin.access_admin"))
+
+
 def staff_required(user) -> None:
     """Only GIP staff create clubs (and archive them, name owners): PermissionDenied otherwise."""
     if not is_site_staff(user):
@@ -281,3 +286,40 @@ def holds_powers_in(user, slug: str | None) -> bool:
     if not is_active_user(user) or not slug:
         return False
     return Membership.objects.filter(user=user, club__slug=slug, role__in=MANAGER_ROLES).exists()
+
+
+# --- Audiences (guides and other content aimed at some clubs) -----------------------------------
+# An audience is a set of clubs; an empty audience means every member. The content itself (a
+# guide) is unknown here: callers pass the audience's club ids, or filter their queryset with
+# `audience_filter` on the name of their audience relation.
+
+
+def audience_club_ids(user) -> QuerySet:
+    """Ids of the clubs whose audience the user belongs to: the clubs they are a (non-banned)
+    member of, archived ones included (their content stays readable by their members)."""
+    if not is_active_user(user):
+        return Membership.objects.none().values("club_id")
+    banned = Ban.objects.filter(user=OuterRef("user_id"), club=OuterRef("club_id"))
+    return Membership.objects.filter(user=user).filter(~Exists(banned)).values("club_id")
+
+
+def may_read_audience(user, club_ids) -> bool:
+    """Whether the user may read content aimed at these clubs: staff always; other active users
+    when the audience is empty (every member) or includes one of their clubs."""
+    if not is_active_user(user):
+        return False
+    club_ids = set(club_ids)
+    if user.is_staff or not club_ids:
+        return True
+    return audience_club_ids(user).filter(club_id__in=club_ids).exists()
+
+
+def audience_filter(user, audience: str) -> Q:
+    """The queryset filter matching `may_read_audience`, for a model whose many-to-many relation
+    to Club is named `audience`. It may match a row once per club: filter on `pk__in` a
+    subquery (or use distinct) to list each row once."""
+    if not is_active_user(user):
+        return Q(pk__in=[])
+    if user.is_staff:
+        return Q()
+    return Q(**{f"{audience}__isnull": True}) | Q(**{f"{audience}__in": audience_club_ids(user)})

@@ -1,8 +1,15 @@
-"""The public page tree: the landing page at the site's root and the legal pages under it."""
+"""The page tree: the public landing page at the site's root, the legal pages under it, and the
+guides (one per profession, one for every member) under the guide index."""
 
+from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
 
-from .models import HomePage, LegalPage
+from clubs.models import Club
+from community.models import User
+
+from . import editorial
+from .models import GuideCategory, GuideIndexPage, GuidePage, HomePage, LegalPage
 
 LANDING_INTRO = (
     "Le réseau professionnel fermé des métiers des collectivités locales : secrétaires de "
@@ -103,9 +110,290 @@ def ensure_landing_page(log) -> HomePage:
     return home
 
 
+def ensure_guide_index(home: HomePage, log) -> GuideIndexPage:
+    index = GuideIndexPage.objects.first()
+    if index is None:
+        index = home.add_child(
+            instance=GuideIndexPage(
+                title="Guides pratiques",
+                slug="guides",
+                intro="Les fiches pratiques de l'équipe du GIP, pour chaque métier.",
+            )
+        )
+        log("liste des guides créée")
+    editorial.attach_to_guide_index(index)
+    return index
+
+
+def ensure_guide(index: GuideIndexPage, spec: dict, log) -> None:
+    if index.get_children().filter(slug=spec["slug"]).exists():
+        return
+    category, _ = GuideCategory.objects.get_or_create(
+        slug=spec["category"][0], defaults={"name": spec["category"][1]}
+    )
+    guide = GuidePage(
+        title=spec["title"], slug=spec["slug"], intro=spec["intro"], body=spec["body"]
+    )
+    guide.audience = list(Club.objects.filter(slug__in=spec["clubs"]))
+    guide.categories = [category]
+    index.add_child(instance=guide)
+    guide.save_revision().publish()
+    log(f"guide publié : {spec['title']}")
+
+
 def seed(log) -> None:
     home = ensure_landing_page(log)
     for slug, title, body in LEGAL_PAGES:
         if not LegalPage.objects.filter(slug=slug).exists():
             home.add_child(instance=LegalPage(title=title, slug=slug, body=body))
             log(f"page légale créée : {title}")
+    index = ensure_guide_index(home, log)
+    for spec in GUIDES:
+        ensure_guide(index, spec, log)
+    staff = User.objects.filter(email=GUIDE_EDITOR).first()
+    if staff is not None:
+        staff.groups.add(*Group.objects.filter(name__in=[editorial.EDITORS, editorial.REVIEWERS]))
+
+
+GUIDE_EDITOR = "equipe@demo.test"
+
+
+def _text(html: str) -> RichText:
+    return RichText(html)
+
+
+GUIDES = [
+    {
+        "slug": "preparer-le-budget-primitif",
+        "title": "Préparer le budget primitif",
+        "intro": "Du débat d'orientation au vote avant le 15 avril : le calendrier et les pièges.",
+        "clubs": ["secretaires-de-mairie"],
+        "category": ("finances", "Finances"),
+        "body": [
+            (
+                "rich_text",
+                _text(
+                    "<p>Le budget primitif prévoit et autorise les recettes et les dépenses de "
+                    "l'année. Dans une commune de moins de 3 500 habitants, il est voté au plus "
+                    "tard le 15 avril (le 30 avril l'année du renouvellement du conseil).</p>"
+                ),
+            ),
+            ("heading", "Le calendrier"),
+            (
+                "steps",
+                {
+                    "steps": [
+                        {
+                            "title": "Recenser les besoins (novembre–décembre)",
+                            "text": _text(
+                                "<p>Demandez aux élus et aux services leurs projets et "
+                                "reprenez les contrats en cours.</p>"
+                            ),
+                        },
+                        {
+                            "title": "Reprendre les résultats de l'année précédente",
+                            "text": _text(
+                                "<p>Rapprochez-vous du comptable public pour le compte de "
+                                "gestion.</p>"
+                            ),
+                        },
+                        {
+                            "title": "Rédiger la maquette M57 et la note de présentation",
+                            "text": _text(
+                                "<p>La note brève et synthétique est obligatoire et doit être "
+                                "publiée sur le site de la commune.</p>"
+                            ),
+                        },
+                        {
+                            "title": "Faire voter le conseil municipal",
+                            "text": _text(
+                                "<p>Puis transmettre au contrôle de légalité dans les quinze "
+                                "jours.</p>"
+                            ),
+                        },
+                    ]
+                },
+            ),
+            (
+                "notice",
+                {
+                    "kind": "warning",
+                    "text": _text(
+                        "<p>Le budget doit être voté en équilibre réel : une section de "
+                        "fonctionnement en déficit entraîne la saisine de la chambre régionale des "
+                        "comptes.</p>"
+                    ),
+                },
+            ),
+            (
+                "faq",
+                {
+                    "questions": [
+                        {
+                            "question": "Peut-on engager des dépenses avant le vote du budget ?",
+                            "answer": _text(
+                                "<p>Oui, en fonctionnement dans la limite des crédits de "
+                                "l'année précédente ; en investissement, dans la limite du "
+                                "quart des crédits, sur autorisation du conseil.</p>"
+                            ),
+                        },
+                        {
+                            "question": "Faut-il un débat d'orientation budgétaire ?",
+                            "answer": _text("<p>Seulement à partir de 3 500 habitants.</p>"),
+                        },
+                    ]
+                },
+            ),
+        ],
+    },
+    {
+        "slug": "trier-les-archives-communales",
+        "title": "Trier les archives communales",
+        "intro": "Conserver, éliminer, verser : la méthode pour un tri conforme et sans stress.",
+        "clubs": ["archivistes"],
+        "category": ("archives", "Archives"),
+        "body": [
+            (
+                "rich_text",
+                _text(
+                    "<p>Les archives communales sont des archives publiques : aucune élimination "
+                    "sans le visa du directeur des archives départementales.</p>"
+                ),
+            ),
+            ("heading", "La méthode"),
+            (
+                "steps",
+                {
+                    "steps": [
+                        {"title": "Identifier les documents et leurs dates"},
+                        {
+                            "title": "Appliquer les durées d'utilité administrative",
+                            "text": _text(
+                                "<p>Suivez l'instruction de tri des archives communales de "
+                                "2014.</p>"
+                            ),
+                        },
+                        {
+                            "title": "Établir le bordereau d'élimination",
+                            "text": _text("<p>L'envoyer pour visa avant toute destruction.</p>"),
+                        },
+                        {"title": "Détruire de façon sécurisée et garder le bordereau visé"},
+                    ]
+                },
+            ),
+            (
+                "table",
+                {
+                    "caption": "Quelques durées d'utilité administrative",
+                    "columns": [
+                        {"type": "text", "heading": "Document"},
+                        {"type": "text", "heading": "Durée"},
+                        {"type": "text", "heading": "Sort final"},
+                    ],
+                    "rows": [
+                        {"values": ["Registres d'état civil", "Illimitée", "Conservation"]},
+                        {"values": ["Factures et mandats", "10 ans", "Élimination"]},
+                        {"values": ["Délibérations du conseil", "Illimitée", "Conservation"]},
+                    ],
+                },
+            ),
+            (
+                "notice",
+                {
+                    "kind": "info",
+                    "text": _text(
+                        "<p>Les archives départementales proposent des visites de conseil "
+                        "gratuites.</p>"
+                    ),
+                },
+            ),
+        ],
+    },
+    {
+        "slug": "passer-un-marche-a-procedure-adaptee",
+        "title": "Passer un marché à procédure adaptée",
+        "intro": "Sous les seuils européens, la MAPA laisse de la souplesse, pas de l'arbitraire.",
+        "clubs": ["acheteurs-publics"],
+        "category": ("commande-publique", "Commande publique"),
+        "body": [
+            (
+                "rich_text",
+                _text(
+                    "<p>La procédure adaptée s'applique aux marchés dont la valeur estimée est "
+                    "inférieure aux seuils européens. L'acheteur en fixe librement les "
+                    "modalités, dans le respect des principes de la commande publique.</p>"
+                ),
+            ),
+            (
+                "steps",
+                {
+                    "steps": [
+                        {"title": "Définir précisément le besoin"},
+                        {
+                            "title": "Choisir la publicité adaptée au montant",
+                            "text": _text(
+                                "<p>Au-delà de 90 000 € HT : BOAMP ou journal d'annonces "
+                                "légales.</p>"
+                            ),
+                        },
+                        {"title": "Analyser les offres selon des critères annoncés"},
+                        {"title": "Informer les candidats non retenus"},
+                    ]
+                },
+            ),
+            (
+                "faq",
+                {
+                    "questions": [
+                        {
+                            "question": "Peut-on négocier en MAPA ?",
+                            "answer": _text(
+                                "<p>Oui, si la possibilité a été annoncée dans les documents "
+                                "de la consultation.</p>"
+                            ),
+                        },
+                    ]
+                },
+            ),
+        ],
+    },
+    {
+        "slug": "bien-utiliser-entre-pairs",
+        "title": "Bien utiliser Entre pairs",
+        "intro": "Poser une question, retenir une réponse, suivre un fil : l'essentiel en 5 min.",
+        "clubs": [],
+        "category": ("prise-en-main", "Prise en main"),
+        "body": [
+            (
+                "steps",
+                {
+                    "steps": [
+                        {"title": "Cherchez si la question a déjà été posée dans votre club"},
+                        {
+                            "title": "Ouvrez un fil avec un titre clair",
+                            "text": _text(
+                                "<p>« Tarif de la cantine pour les non-résidents » plutôt "
+                                "que « Question ».</p>"
+                            ),
+                        },
+                        {
+                            "title": "Retenez la réponse qui vous a aidé",
+                            "text": _text(
+                                "<p>Le fil apparaît alors comme résolu pour les collègues.</p>"
+                            ),
+                        },
+                    ]
+                },
+            ),
+            (
+                "notice",
+                {
+                    "kind": "info",
+                    "text": _text(
+                        "<p>Ce que vous écrivez n'est lu que par les membres de votre club.</p>"
+                    ),
+                },
+            ),
+        ],
+    },
+]

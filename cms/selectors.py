@@ -1,4 +1,16 @@
-from .models import HomePage, LegalPage
+"""Reads of the page tree. Who may read a guide is decided by `clubs.access`, from its audience."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from wagtail.models import ReferenceIndex
+
+from clubs import access
+from clubs.models import Club
+
+from .models import GuideCategory, GuideIndexPage, GuidePage, HomePage, LegalPage
+
+RECENT_GUIDES = 5
+CLUB_GUIDES = 6
 
 
 def landing_page() -> HomePage | None:
@@ -7,3 +19,68 @@ def landing_page() -> HomePage | None:
 
 def legal_pages():
     return LegalPage.objects.live().order_by("path")
+
+
+def guide_index() -> GuideIndexPage | None:
+    return GuideIndexPage.objects.first()
+
+
+# --- Guides, by audience ------------------------------------------------------------------------
+
+
+def guides_for(user, *, category: GuideCategory | None = None) -> QuerySet[GuidePage]:
+    """The live guides the user may read, most recently published first (none for a visitor)."""
+    readable = GuidePage.objects.filter(access.audience_filter(user, "audience")).values("pk")
+    guides = GuidePage.objects.live().filter(pk__in=readable)
+    if category is not None:
+        guides = guides.filter(categories=category)
+    return guides.order_by("-first_published_at", "-pk")
+
+
+def recent_guides_for(user) -> list[GuidePage]:
+    """The dashboard's few most recent guides."""
+    return list(guides_for(user)[:RECENT_GUIDES])
+
+
+def club_guides(user, club: Club) -> QuerySet[GuidePage]:
+    """The guides aimed at this club (not the ones for every member) that the user may read."""
+    return guides_for(user).filter(audience=club)
+
+
+def may_read_guide(user, guide: GuidePage) -> bool:
+    return access.may_read_audience(user, guide.audience.values_list("pk", flat=True))
+
+
+def guide_clubs(user, guide: GuidePage) -> QuerySet[Club]:
+    """The clubs a guide is for, as far as the user may know them (a secret club stays hidden)."""
+    return guide.audience.filter(pk__in=access.clubs_visible_to(user).values("pk")).order_by("name")
+
+
+def guide_categories() -> QuerySet[GuideCategory]:
+    return GuideCategory.objects.all()
+
+
+def category_by_slug(slug: str) -> GuideCategory | None:
+    return GuideCategory.objects.filter(slug=slug).first() if slug else None
+
+
+def with_categories(guides: QuerySet[GuidePage]) -> QuerySet[GuidePage]:
+    return guides.prefetch_related("categories")
+
+
+# --- Documents and images of guides -------------------------------------------------------------
+
+
+def may_read_guide_media(user, media) -> bool:
+    """Whether the user may download a document or see an image: the people of the editor always
+    (they choose them there, and preview drafts); others when a live guide they may read uses it
+    (Wagtail's reference index records every use in a guide's body, from the published content)."""
+    if not access.is_active_user(user):
+        return False
+    if access.may_use_editor(user):
+        return True
+    using_guides = ReferenceIndex.get_references_to(media).filter(
+        content_type=ContentType.objects.get_for_model(GuidePage)
+    )
+    guide_ids = [int(pk) for pk in using_guides.values_list("object_id", flat=True)]
+    return guide_ids != [] and guides_for(user).filter(pk__in=guide_ids).exists()

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from clubs import access as club_access
 from clubs import selectors as club_selectors
-from cms.selectors import landing_page
+from cms.selectors import guide_index, landing_page, recent_guides_for
 
 from .health import run_checks
 from .models import Profile
@@ -28,6 +28,8 @@ def home(request):
         {
             "memberships": club_selectors.my_memberships(request.user),
             "moderation_queue": club_selectors.moderation_queue(request.user),
+            "guides": recent_guides_for(request.user),
+            "guide_index": guide_index(),
         },
     )
 

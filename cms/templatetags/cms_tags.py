@@ -8,3 +8,10 @@ register = template.Library()
 @register.simple_tag
 def legal_pages():
     return selectors.legal_pages()
+
+
+@register.inclusion_tag("cms/_club_guides.html", takes_context=True)
+def club_guides(context, club):
+    """The guides aimed at a club, for its page: the clubs' template asks, clubs import no cms."""
+    guides = selectors.club_guides(context["request"].user, club)[: selectors.CLUB_GUIDES]
+    return {"club": club, "guides": list(guides), "guide_index": selectors.guide_index()}

@@ -64,6 +64,7 @@ SPECIFIC = {
     "messaging:react": {M: 302, MOD: 302},
     "messaging:accept": {M: 403, MOD: 302},
     "messaging:report": {M: 200, MOD: 200},
+    "promote_thread": {M: 403, MOD: 403},  # staff only (and staff outside the club: 404)
     "messaging:attachment": {M: 200, MOD: 200},
     "messaging:attachment_preview": {M: 200, MOD: 200},
     # Reports quote posts: staff who are not members of the club see none of them.
@@ -152,7 +153,7 @@ def world(
 
 
 THREAD_PAGES = ["thread", "reply", "subscription", "pin", "lock", "move", "unaccept"]
-THREAD_PAGES = [f"messaging:{name}" for name in THREAD_PAGES]
+THREAD_PAGES = [*(f"messaging:{name}" for name in THREAD_PAGES), "promote_thread"]
 POST_PAGES = ["post", "edit_post", "post_history", "delete_post", "hide_post", "restore_post"]
 POST_PAGES = [f"messaging:{name}" for name in [*POST_PAGES, "react", "accept", "report"]]
 
