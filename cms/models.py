@@ -1,5 +1,6 @@
 from django import forms
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -121,6 +122,10 @@ class GuidePage(Page):
             heading=_("Public et thèmes"),
         ),
     ]
+    # The published text, for the site's search (search/sources.py): a page row holds the live
+    # version (drafts live in revisions, saved with `update_fields` that leave this alone).
+    search_text = models.TextField(editable=False, blank=True, default="")
+
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
@@ -133,6 +138,15 @@ class GuidePage(Page):
     class Meta:
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.searchable_text()
+        return super().save(*args, **kwargs)
+
+    def searchable_text(self) -> str:
+        """Title, chapeau and the words of every block, without markup."""
+        blocks = self._meta.get_field("body").get_searchable_content(self.body)
+        return " ".join(strip_tags(str(text)) for text in (self.title, self.intro, *blocks) if text)
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors

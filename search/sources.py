@@ -1,17 +1,16 @@
 """What the search page searches, and how (see docs/search.md).
 
-Each source (threads, posts, members) starts from what the member may see — a queryset built on
-`clubs.access` — then matches the words with the database's engine: PostgreSQL full text
+Each source (threads, posts, guides, members) starts from what the member may see — a queryset
+built on `clubs.access` — then matches the words with the database's engine: PostgreSQL full text
 (French stemming, accents ignored, ranked, `ts_headline` snippets) or, on the embedded SQLite,
-accent- and case-insensitive substrings. Adding a source (guides) means one more class in
-`SOURCES`.
+accent- and case-insensitive substrings. Adding a source means one more class in `SOURCES`.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import CharField, Count, F, Func, QuerySet, Value, Window
@@ -25,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clubs import access
 from clubs.models import Club
+from cms.models import GuidePage
+from cms.selectors import guides_for
 from community.fulltext import CONFIG, ContainsTerm, fold, folded_terms
 from messaging.models import Post, Thread
 from messaging.selectors import VISIBLE
@@ -224,6 +225,37 @@ class PostSource:
         ]
 
 
+class GuideSource:
+    """The published guides the member may read (`cms.selectors.guides_for`): their title,
+    chapeau and blocks. A club filter keeps the guides aimed at that club."""
+
+    key = "guides"
+    label = _("Guides")
+
+    def matches(self, user, criteria: Criteria) -> QuerySet[GuidePage]:
+        guides = guides_for(user)
+        if criteria.club is not None:
+            guides = guides.filter(audience=criteria.club)
+        if criteria.since is not None:
+            guides = guides.filter(first_published_at__gte=criteria.since)
+        guides = guides.only("title", "url_path", "first_published_at", "search_text")
+        if full_text():
+            guides = guides.annotate(document=SearchVector("search_text", config=CONFIG))
+        return match_text(guides, document="document", text="search_text", criteria=criteria)
+
+    def hits(self, guides: list[GuidePage], criteria: Criteria) -> list[Hit]:
+        snippets = headlines(guides, text="search_text", criteria=criteria, whole=False)
+        return [
+            Hit(
+                title=marked(highlight(guide.title, criteria.terms, whole=True)),
+                url=guide.get_url(),
+                snippet=marked(snippets[guide.pk]),
+                details=[_("Guide de l'équipe du GIP"), _when(guide.first_published_at)],
+            )
+            for guide in guides
+        ]
+
+
 class MemberSource:
     """Names of the people who share a club with the member; accents and case ignored on every
     database (names are not stemmed)."""
@@ -258,7 +290,9 @@ class MemberSource:
         ]
 
 
-SOURCES = {source.key: source for source in (ThreadSource(), PostSource(), MemberSource())}
+SOURCES = {
+    source.key: source for source in (ThreadSource(), PostSource(), GuideSource(), MemberSource())
+}
 
 
 # --- A search across the sources ----------------------------------------------------------------

@@ -11,6 +11,9 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 
 from clubs.models import Club, Membership, Role, Visibility
+from cms.demo import ensure_landing_page
+from cms.editorial import attach_to_guide_index
+from cms.models import GuideIndexPage, GuidePage
 from community.models import User
 from messaging import actions as messaging_actions
 
@@ -210,6 +213,44 @@ def run_on_commit(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return context
+
+
+# --- Guides (the page tree under the landing page) ------------------------------------------------
+
+
+def _quiet(_message):
+    """The demo's log, unused here."""
+
+
+@pytest.fixture
+def home(db):
+    return ensure_landing_page(_quiet)
+
+
+@pytest.fixture
+def guide_index(home):
+    index = home.add_child(instance=GuideIndexPage(title="Guides pratiques", slug="guides"))
+    attach_to_guide_index(index)
+    return index
+
+
+@pytest.fixture
+def make_guide(guide_index):
+    def make(title="Préparer le budget primitif", *, audience=(), body=(), live=True, slug=None):
+        guide = GuidePage(
+            title=title, slug=slug or f"guide-{GuidePage.objects.count()}", body=list(body)
+        )
+        guide.audience = list(audience)
+        guide_index.add_child(instance=guide)
+        revision = guide.save_revision()
+        if live:
+            revision.publish()
+        else:
+            guide.unpublish()
+        guide.refresh_from_db()
+        return guide
+
+    return make
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Page tree, guides, documents and images for the guides' tests."""
+"""Documents and images for the guides' tests (the page tree and guides: tests/conftest.py)."""
 
 import io
 
@@ -8,45 +8,6 @@ from django.core.files.images import ImageFile
 from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-
-from cms.demo import ensure_landing_page
-from cms.editorial import attach_to_guide_index
-from cms.models import GuideIndexPage, GuidePage
-
-
-def _quiet(_message):
-    """The demo's log, unused here."""
-
-
-@pytest.fixture
-def home(db):
-    return ensure_landing_page(_quiet)
-
-
-@pytest.fixture
-def guide_index(home):
-    index = home.add_child(instance=GuideIndexPage(title="Guides pratiques", slug="guides"))
-    attach_to_guide_index(index)
-    return index
-
-
-@pytest.fixture
-def make_guide(guide_index):
-    def make(title="Préparer le budget primitif", *, audience=(), body=(), live=True, slug=None):
-        guide = GuidePage(
-            title=title, slug=slug or f"guide-{GuidePage.objects.count()}", body=list(body)
-        )
-        guide.audience = list(audience)
-        guide_index.add_child(instance=guide)
-        revision = guide.save_revision()
-        if live:
-            revision.publish()
-        else:
-            guide.unpublish()
-        guide.refresh_from_db()
-        return guide
-
-    return make
 
 
 @pytest.fixture

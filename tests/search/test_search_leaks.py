@@ -25,13 +25,13 @@ def assert_nothing_for(search_page, user):
         text = text.replace(echo, "")
     assert MARKER not in text.lower()
     assert "Aucun résultat dans vos clubs" in text
-    assert counts(user) == {"fils": 0, "messages": 0, "membres": 0}
+    assert counts(user) == {"fils": 0, "messages": 0, "guides": 0, "membres": 0}
 
 
 def test_a_member_finds_a_post_of_their_club(search_page, member, author, club, make_thread):
     make_thread(club, author, title="Budget", source=f"Le mot {MARKER} est ici.")
     response, text = search_page(member, q=MARKER)
-    assert counts(member) == {"fils": 0, "messages": 1, "membres": 0}
+    assert counts(member) == {"fils": 0, "messages": 1, "guides": 0, "membres": 0}
     assert f"<mark>{MARKER}</mark>" in text
 
 
@@ -43,7 +43,7 @@ def test_a_secret_clubs_post_and_title_stay_in_the_secret_club(
     make_membership(insider, secret)
     make_thread(secret, insider, title=f"Dossier {MARKER}", source=f"Note {MARKER}.")
     assert_nothing_for(search_page, member)
-    assert counts(insider) == {"fils": 1, "messages": 1, "membres": 0}
+    assert counts(insider) == {"fils": 1, "messages": 1, "guides": 0, "membres": 0}
 
 
 def test_staff_do_not_read_a_clubs_content_through_search(

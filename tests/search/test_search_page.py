@@ -39,7 +39,7 @@ def test_results_are_grouped_with_counts_and_marked(
 
 def test_accents_and_case_are_ignored(member, author, club, make_thread):
     make_thread(club, author, title="Délibération du conseil", source="Une DÉLIBÉRATION votée.")
-    assert found(member, "deliberation") == {"fils": 1, "messages": 1, "membres": 0}
+    assert found(member, "deliberation") == {"fils": 1, "messages": 1, "guides": 0, "membres": 0}
     assert found(member, "DELIBÉRATION")["messages"] == 1
 
 
