@@ -336,6 +336,14 @@ LOGGING = {
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
 HEALTHCHECK_TIMEOUT = float(os.environ.get("HEALTHCHECK_TIMEOUT", "2"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# ClamAV's daemon scans every upload when one of these is set (messaging/antivirus.py). Its
+# StreamMaxLength must be at least ATTACHMENT_MAX_BYTES. Unreachable: uploads are refused
+# ("réessayez plus tard") unless CLAMD_FAIL_OPEN=1.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "30"))
+CLAMD_FAIL_OPEN = env_flag("CLAMD_FAIL_OPEN", False)
 
 # --- Live layer ---------------------------------------------------------------------------------
 LIVE_MAX_FRAME_BYTES = 64 * 1024
