@@ -187,18 +187,23 @@ class RedisProcess:
 
 
 class LoggedDaphneProcess(DaphneProcess):
-    """A DaphneProcess whose output goes to `log_path`, to read when a test fails."""
+    """A DaphneProcess whose output goes to `log_path`, to read when a test fails; `kill()` then
+    `start()` brings it back on the same port."""
 
     def __init__(self, env: dict, log_path: Path):
+        self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        self.start()
+
+    def start(self) -> None:
         command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-        with open(log_path, "wb") as log:
+        with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [*command, "community.asgi:application"],
                 cwd=ROOT,
-                env=env,
+                env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -207,6 +212,11 @@ class LoggedDaphneProcess(DaphneProcess):
         except Exception:
             self.stop()
             raise
+
+    def kill(self) -> None:
+        """Stop at once, as a crash or an out-of-memory kill would: no clean shutdown."""
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def log_tail(self, characters: int = 4000) -> str:
         return self.log_path.read_text(errors="replace")[-characters:]
