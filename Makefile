@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format install install-test migrate seed bench
+.PHONY: run test lint format install install-test migrate seed bench soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Load and soak: 200 simulated members for 2 minutes against one daphne process, PostgreSQL and
+# Redis on loopback (SOAK_MEMBERS, SOAK_SECONDS, SOAK_DATABASE_URL, REDIS_URL).
+soak: install-test
+	$(BIN)/python bench/soak.py
