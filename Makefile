@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format install install-test migrate seed bench
+.PHONY: run test lint format install install-test migrate seed bench soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,8 @@ format: install-test
 # Speed and scale against baselines, on the local PostgreSQL and Redis (docs/performance.md).
 bench: install-test
 	$(BIN)/python -m bench.run
+
+# Load and soak: 200 simulated members for 2 minutes against one daphne process, PostgreSQL and
+# Redis on loopback (SOAK_MEMBERS, SOAK_SECONDS, SOAK_DATABASE_URL, REDIS_URL).
+soak: install-test
+	$(BIN)/python bench/soak.py

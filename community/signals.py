@@ -1,6 +1,7 @@
 """Reactions to changes of accounts, whichever way they happen (signup, Wagtail, the admin,
-createsuperuser): every account has a profile; a deactivated account or a logged-out session
-stops its live pages; a new password ends the account's other sessions."""
+createsuperuser): every account has a profile; a deactivated account, a changed password or a
+logged-out session stops the live pages concerned; a new password ends the account's other
+sessions."""
 
 from allauth.account.signals import password_changed, password_reset
 from django.conf import settings
@@ -19,12 +20,19 @@ def create_profile_for_new_user(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)
-def close_live_pages_of_deactivated_accounts(sender, instance, raw=False, **kwargs):
-    """However an account is deactivated (admin, erasure...), its open pages stop at once."""
-    if raw or instance.pk is None or instance.is_active:
+def recheck_live_pages_when_access_ends(sender, instance, raw=False, update_fields=None, **kwargs):
+    """However an account is deactivated or its password changed (account pages, password
+    reset, the admin, erasure...), its open pages re-check at once: they close if the account is
+    deactivated, or if their session was logged out by the new password."""
+    if raw or instance.pk is None:
         return
-    was_active = sender.objects.filter(pk=instance.pk, is_active=True).exists()
-    if was_active:
+    if update_fields is not None and not {"is_active", "password"} & set(update_fields):
+        return
+    before = sender.objects.filter(pk=instance.pk).values("is_active", "password").first()
+    if before is None:
+        return
+    deactivated = before["is_active"] and not instance.is_active
+    if deactivated or before["password"] != instance.password:
         live.access_changed(instance.pk)
 
 

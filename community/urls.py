@@ -26,3 +26,5 @@ urlpatterns = [
 
 # Last: Wagtail's page tree (legal pages, guides), each page type deciding who may read it.
 urlpatterns += [path("", include("cms.urls"))]
+
+handler500 = "community.errors.server_error"

@@ -7,7 +7,8 @@ An upload is judged on its content, never on what the browser says about it:
   renamed `.docx` are refused;
 - images are decoded with Pillow, so that a broken or hostile image is refused too; SVG (which
   can carry scripts) is not accepted;
-- text files (csv, txt) must be text: UTF-8 or Latin-1, without NUL or control bytes.
+- text files (csv, txt) must be text: UTF-8 or Latin-1, without NUL or control bytes;
+- when ClamAV's daemon is configured, it must find nothing in the file (`messaging.antivirus`).
 
 The stored content type is the canonical one of the extension. The displayed name is a cleaned
 basename; the name on disk is random (`models.attachment_path`). Actions call `check_uploads`
@@ -34,6 +35,7 @@ from PIL import Image
 
 from clubs.actions import ActionError
 
+from . import antivirus
 from .models import Attachment
 
 logger = logging.getLogger(__name__)
@@ -332,7 +334,49 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
             % {"max": MAX_ATTACHMENTS_PER_POST, "count": len(uploads)},
             "too_many_files",
         )
-    return [check_upload(upload) for upload in uploads]
+    checked = [check_upload(upload) for upload in uploads]
+    for each in checked:
+        scan_upload(each)
+    return checked
+
+
+def scan_upload(checked: CheckedUpload) -> None:
+    """Refuse the file if the antivirus finds something in it, or, unless `CLAMD_FAIL_OPEN`,
+    if it cannot be asked (an unscanned file is not let through quietly)."""
+    address = antivirus.scanner_address()
+    if address is None:
+        return
+    upload = checked.upload
+    upload.seek(0)
+    try:
+        found = antivirus.scan(upload.chunks(), address=address, timeout=settings.CLAMD_TIMEOUT)
+    except antivirus.ScannerUnavailable as error:
+        if settings.CLAMD_FAIL_OPEN:
+            logger.warning(
+                "Antivirus injoignable, « %s » accepté sans analyse : %s", checked.name, error
+            )
+            return
+        logger.error("Antivirus injoignable, « %s » refusé : %s", checked.name, error)
+        raise _refuse(
+            _(
+                "Le fichier « %(name)s » n'a pas pu être analysé par l'antivirus, "
+                "momentanément indisponible : réessayez plus tard."
+            ),
+            checked.name,
+            "scanner_unavailable",
+        ) from error
+    finally:
+        upload.seek(0)
+    if found is not None:
+        logger.warning("Antivirus : « %s » refusé (%s)", checked.name, found)
+        raise ActionError(
+            _(
+                "L'antivirus a trouvé un contenu dangereux dans le fichier « %(name)s » "
+                "(%(threat)s) : il a été refusé."
+            )
+            % {"name": checked.name, "threat": found},
+            "infected",
+        )
 
 
 # --- Storing ------------------------------------------------------------------------------------

@@ -122,6 +122,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if still_allowed is None:  # the account is gone or deactivated
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        # A password change ends the other sessions: their pages close like a logout's.
+        session_key = getattr(self.scope.get("session"), "session_key", None)
+        if not await database_sync_to_async(live.login_still_valid)(self.user.pk, session_key):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
         for stream in [s for s in self.subscriptions if s not in still_allowed]:
             await self.channel_layer.group_discard(stream, self.channel_name)
             del self.subscriptions[stream]

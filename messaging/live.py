@@ -5,11 +5,14 @@ Each handler takes the consumer and the frame, checks the frame's fields, asks `
 """
 
 import time
+from importlib import import_module
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.utils.crypto import constant_time_compare
 
 from clubs import access
 from clubs.actions import ActionError
@@ -85,6 +88,22 @@ def allowed_streams(user_id: int, streams: list[str]) -> set[str] | None:
     if not User.objects.filter(pk=user_id, is_active=True).exists():
         return None
     return {stream for stream in streams if may_follow(user_id, stream)}
+
+
+def login_still_valid(user_id: int, session_key: str | None) -> bool:
+    """Whether the connection's session still logs this person in, as its next HTTP request
+    would find: not once it logged out, nor once the password changed after it logged in (the
+    session keeps a hash of the password it logged in with). Read afresh from the session store,
+    without changing it."""
+    if not session_key:
+        return False
+    stored = import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or stored.get(SESSION_KEY) != str(user_id):
+        return False
+    session_hash = stored.get(HASH_SESSION_KEY) or ""
+    valid_hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return any(constant_time_compare(session_hash, valid) for valid in valid_hashes)
 
 
 def _thread_for_member(user_id: int, thread_id: int) -> Thread:

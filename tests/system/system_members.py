@@ -9,10 +9,22 @@ import requests
 import websockets
 
 
+class LoopbackSession(requests.Session):
+    """Sends every cookie it holds, `Secure` ones too: the tests talk to one server on
+    127.0.0.1 over plain HTTP, where production has its TLS proxy (a server running with DEBUG=0
+    marks its cookies Secure)."""
+
+    def prepare_request(self, request):
+        prepared = super().prepare_request(request)
+        if self.cookies:
+            prepared.headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in self.cookies)
+        return prepared
+
+
 class Member:
     def __init__(self, base_url: str, email: str, password: str):
         self.base_url = base_url
-        self.session = requests.Session()
+        self.session = LoopbackSession()
         page = self.session.get(f"{base_url}/comptes/login/", timeout=10)
         response = self.session.post(
             f"{base_url}/comptes/login/",

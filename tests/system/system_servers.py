@@ -108,20 +108,25 @@ def server_env(tmp_path_factory):
 
 
 class DaphneProcess:
-    """A daphne process on a free loopback port, stopped by `stop()`. With a `log_path`, its
-    output goes there, to read (`log_tail`) when a test fails."""
+    """A daphne process on a free loopback port, stopped by `stop()`; `kill()` then `start()`
+    brings it back on the same port. With a `log_path`, its output goes there, to read
+    (`log_tail`) when a test fails."""
 
     def __init__(self, env: dict, log_path: Path | None = None):
+        self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        self.start()
+
+    def start(self) -> None:
         command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-        output = open(log_path, "wb") if log_path else nullcontext(subprocess.DEVNULL)  # noqa: SIM115
+        output = open(self.log_path, "ab") if self.log_path else nullcontext(subprocess.DEVNULL)  # noqa: SIM115
         with output as log:
             self.process = subprocess.Popen(
                 [*command, "community.asgi:application"],
                 cwd=ROOT,
-                env=env,
+                env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -130,6 +135,11 @@ class DaphneProcess:
         except Exception:
             self.stop()
             raise
+
+    def kill(self) -> None:
+        """Stop at once, as a crash or an out-of-memory kill would: no clean shutdown."""
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def log_tail(self, characters: int = 4000) -> str:
         if self.log_path is None:
