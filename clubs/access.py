@@ -235,3 +235,34 @@ def shares_a_club(viewer, other) -> bool:
     return Membership.objects.filter(
         user=other, club__in=member_clubs(viewer).values("pk")
     ).exists()
+
+
+# --- What a person may still hear about (notifications, emails, digests) -------------------------
+
+
+def clubs_with_content_for(user) -> QuerySet[Club]:
+    """Clubs whose content the user may read now: an active, non-banned member (archived clubs
+    included: their content stays readable). Notifications about a thread or a post of a club
+    reach their recipient only through this filter, checked again at delivery."""
+    if not is_active_user(user):
+        return Club.objects.none()
+    banned = Ban.objects.filter(user=user, club=OuterRef("pk"))
+    member_of = Membership.objects.filter(user=user).values("club_id")
+    return Club.objects.filter(pk__in=member_of).filter(~Exists(banned))
+
+
+def clubs_moderated_by(user) -> QuerySet[Club]:
+    """Clubs whose membership the user runs now (join requests, reports): staff run every club,
+    moderators and owners their own."""
+    if not is_active_user(user):
+        return Club.objects.none()
+    if user.is_staff:
+        return Club.objects.all()
+    managed = Membership.objects.filter(user=user, role__in=MANAGER_ROLES).values("club_id")
+    return clubs_with_content_for(user).filter(pk__in=managed)
+
+
+def clubs_banning(user) -> QuerySet[Club]:
+    """Clubs the user is banned from: news of them (an invitation, an answer) no longer reach
+    them."""
+    return Club.objects.filter(pk__in=Ban.objects.filter(user=user).values("club_id"))

@@ -34,3 +34,8 @@ def session_ended(user_id: int, session_key: str | None) -> None:
     """After commit: this session logged out; its pages close their connection."""
     message = {"type": "session.ended", "session_key": session_key or ""}
     transaction.on_commit(lambda: _send(user_id, message))
+
+
+def notifications_changed(user_id: int, unread: int) -> None:
+    """Now (call it after commit): the person's pages update their notifications badge."""
+    _send(user_id, {"type": "notifications.count", "unread": int(unread)})

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "community",
     "clubs",
     "messaging",
+    "notifications",
     "cms",
     "community.admin_config.SuperuserAdminConfig",
     "django.contrib.auth",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "community.context_processors.site",
                 "clubs.context_processors.my_clubs",
                 "messaging.context_processors.live",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -288,7 +290,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         name: {"level": os.environ.get("LOG_LEVEL", "INFO")}
-        for name in ("community", "clubs", "messaging", "cms")
+        for name in ("community", "clubs", "messaging", "notifications", "cms")
     },
 }
 
@@ -302,3 +304,8 @@ LIVE_MAX_FRAME_BYTES = 64 * 1024
 LIVE_POSTS_PER_MINUTE = int(os.environ.get("LIVE_POSTS_PER_MINUTE", "20"))
 LIVE_TYPING_INTERVAL = 2.0  # seconds between two "typing" frames of one page for one thread
 EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "7"))
+
+# --- Notifications ------------------------------------------------------------------------------
+# Notifications to email within this many seconds of the first one leave in one email.
+NOTIFICATION_GROUP_SECONDS = int(os.environ.get("NOTIFICATION_GROUP_SECONDS", "300"))
+NOTIFICATION_UNSUBSCRIBE_DAYS = int(os.environ.get("NOTIFICATION_UNSUBSCRIBE_DAYS", "90"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("", include("clubs.urls")),
     path("", include("messaging.urls")),
+    path("", include("notifications.urls")),
     path("administration-technique/", admin.site.urls),
     # Wagtail's editor signs in through the site's login page (rate limits, two-factor step).
     path("edition/login/", views.login_elsewhere, name="wagtail_login_redirect"),

@@ -127,6 +127,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             del self.subscriptions[stream]
             await self.send_frame({"type": "unsubscribed", "stream": stream, "reason": "access"})
 
+    async def notifications_count(self, message):
+        """The member's unread notifications changed: the page updates its header badge."""
+        await self.send_frame({"type": "notifications", "unread": message["unread"]})
+
     async def session_ended(self, message):
         session = self.scope.get("session")
         if session is not None and message.get("session_key") == session.session_key:
