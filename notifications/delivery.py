@@ -58,17 +58,16 @@ def publish_count(user_id: int) -> None:
 
 
 def schedule_batch(recipient_id: int, notification_id: int) -> None:
-    """Start a batch for this notification, unless one is already waiting for the person."""
+    """Start a batch for this notification, unless an earlier one waits for the person (its
+    batch will take this one too). Comparing ids, not only times, means that of two
+    notifications committed at once exactly one starts the batch."""
     window = group_window()
-    waiting = (
-        Notification.objects.filter(
-            recipient_id=recipient_id,
-            email_pending=True,
-            created_at__gte=timezone.now() - window,
-        )
-        .exclude(pk=notification_id)
-        .exists()
-    )
+    waiting = Notification.objects.filter(
+        recipient_id=recipient_id,
+        email_pending=True,
+        created_at__gte=timezone.now() - window,
+        pk__lt=notification_id,
+    ).exists()
     if waiting:
         return
     task = tasks.send_email_batch
