@@ -41,7 +41,6 @@ class Audience(models.TextChoices):
     PERSON = "person", _("la personne elle-même")  # their invitation, their join request
 
 
-
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

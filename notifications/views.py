@@ -67,11 +67,23 @@ def _unsubscribe_target(token: str) -> tuple[User | None, list[str], str]:
     try:
         user_id, kinds = tokens.read_token(token)
     except signing.SignatureExpired:
-        return None, [], _("Ce lien de désabonnement a expiré. Connectez-vous pour choisir ce "
-                           "que vous recevez dans vos préférences.")
+        return (
+            None,
+            [],
+            _(
+                "Ce lien de désabonnement a expiré. Connectez-vous pour choisir ce "
+                "que vous recevez dans vos préférences."
+            ),
+        )
     except signing.BadSignature:
-        return None, [], _("Ce lien de désabonnement n'est pas valable (il a peut-être été "
-                           "coupé). Connectez-vous pour choisir ce que vous recevez.")
+        return (
+            None,
+            [],
+            _(
+                "Ce lien de désabonnement n'est pas valable (il a peut-être été "
+                "coupé). Connectez-vous pour choisir ce que vous recevez."
+            ),
+        )
     user = User.objects.filter(pk=user_id).first()
     valid = [k for k in kinds if k in Kind.values or k == tokens.DIGEST]
     if user is None or not valid:

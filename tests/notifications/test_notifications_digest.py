@@ -30,7 +30,15 @@ def old_thread(club, author, make_thread):
 
 
 def test_the_digest_lists_new_threads_active_threads_and_unread_mentions(
-    member, author, moderator, club, old_thread, make_thread, make_post, mention, mailoutbox,
+    member,
+    author,
+    moderator,
+    club,
+    old_thread,
+    make_thread,
+    make_post,
+    mention,
+    mailoutbox,
     prefer,
 ):
     prefer(member, mention="digest")
@@ -109,8 +117,9 @@ def test_a_removed_member_gets_nothing_about_the_club_in_the_digest(
     assert mailoutbox == []
 
 
-def test_the_command_sends_every_due_digest(member, author, moderator, club, make_thread,
-                                             mailoutbox, capsys):
+def test_the_command_sends_every_due_digest(
+    member, author, moderator, club, make_thread, mailoutbox, capsys
+):
     make_thread(club, author, title="Budget primitif")
     call_command("send_digests")
     assert sorted(m.to[0] for m in mailoutbox) == sorted([member.email, moderator.email])

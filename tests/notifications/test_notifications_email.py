@@ -77,7 +77,14 @@ def test_a_join_request_is_emailed_to_the_moderators_by_default(
 
 
 def test_notifications_within_the_window_leave_in_one_email(
-    member, author, moderator, club, make_thread, make_post, run_on_commit, mailoutbox,
+    member,
+    author,
+    moderator,
+    club,
+    make_thread,
+    make_post,
+    run_on_commit,
+    mailoutbox,
     deferred_tasks,
 ):
     thread = make_thread(club, author)

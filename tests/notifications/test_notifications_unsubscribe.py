@@ -48,8 +48,9 @@ def test_the_csrf_check_does_not_stop_a_mail_client(member):
     assert preference_of(member).mention == Channel.SITE
 
 
-def test_unsubscribing_drops_the_emails_still_waiting(client, member, author, mention, prefer,
-                                                      deferred_tasks):
+def test_unsubscribing_drops_the_emails_still_waiting(
+    client, member, author, mention, prefer, deferred_tasks
+):
     mention(author, member)
     client.post(link(member, [Kind.MENTION]))
     assert not Notification.objects.filter(recipient=member, email_pending=True).exists()
