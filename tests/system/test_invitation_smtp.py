@@ -1,47 +1,14 @@
 """An invitation sent through a real SMTP server on loopback, followed to a working signup."""
 
-import email
 import re
-import socket
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
 
 from clubs.models import Club, Membership, Role
 from community.models import User
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db]
-
-
-class Inbox:
-    """aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.SITE_URL = "http://testserver"
-    yield inbox
-    controller.stop()
 
 
 def test_an_invitation_travels_by_smtp_and_its_link_opens_a_working_signup(
