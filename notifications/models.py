@@ -98,7 +98,7 @@ class NotificationPreference(models.Model):
         Kind.NEW_THREAD.label, max_length=8, choices=Channel.choices, default=Channel.DIGEST
     )
     club_admin = models.CharField(
-        Kind.CLUB_ADMIN.label, max_length=8, choices=Channel.choices, default=Channel.EMAIL
+        Kind.CLUB_ADMIN.label, max_length=8, choices=Channel.choices, default=Channel.DIGEST
     )
     digest_frequency = models.CharField(
         _("Récapitulatif"), max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY

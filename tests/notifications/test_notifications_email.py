@@ -67,9 +67,10 @@ def test_new_threads_are_emailed_to_members_who_asked_for_it(
     assert [m.to for m in mailoutbox] == [[member.email]]
 
 
-def test_a_join_request_is_emailed_to_the_moderators_by_default(
-    moderator, outsider, club, run_on_commit, mailoutbox
+def test_a_join_request_is_emailed_to_the_moderators_who_asked_for_it(
+    moderator, owner, outsider, club, run_on_commit, mailoutbox, prefer
 ):
+    prefer(moderator, club_admin="email")
     with run_on_commit():
         club_actions.request_to_join(user=outsider, club=club)
     assert [m.to for m in mailoutbox] == [[moderator.email]]
