@@ -36,6 +36,7 @@ def session_ended(user_id: int, session_key: str | None) -> None:
     transaction.on_commit(lambda: _send(user_id, message))
 
 
-def notifications_changed(user_id: int, unread: int) -> None:
-    """Now (call it after commit): the person's pages update their notifications badge."""
-    _send(user_id, {"type": "notifications.count", "unread": int(unread)})
+def notifications_changed(user_id: int) -> None:
+    """After commit: the person's notifications changed; their open pages update their badge
+    (each connection counts them, so that nothing is counted for people who are not online)."""
+    transaction.on_commit(lambda: _send(user_id, {"type": "notifications.changed"}))

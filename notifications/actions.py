@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clubs.models import Club
+from community import live
 from community.models import User
 
 from . import delivery, selectors
@@ -72,8 +73,7 @@ def notify_many(
         if preferences[pk].channel(kind) != Channel.OFF
     ]
     created = Notification.objects.bulk_create(built)
-    for notification in created:
-        delivery.on_commit_notified(notification)
+    delivery.on_commit_notified(created)
     return created
 
 
@@ -90,7 +90,7 @@ def mark_read(*, user: User, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-        delivery.publish_count_on_commit(user.pk)
+        live.notifications_changed(user.pk)
     return notification
 
 
@@ -100,7 +100,7 @@ def mark_all_read(*, user: User) -> int:
         read_at=timezone.now()
     )
     if marked:
-        delivery.publish_count_on_commit(user.pk)
+        live.notifications_changed(user.pk)
     return marked
 
 

@@ -34,27 +34,19 @@ def group_window() -> timedelta:
 # --- After commit -------------------------------------------------------------------------------
 
 
-def on_commit_notified(notification: Notification) -> None:
-    recipient_id, pk = notification.recipient_id, notification.pk
-    pending = notification.email_pending
-    transaction.on_commit(lambda: _after_commit(recipient_id, pk if pending else None))
+def on_commit_notified(notifications: list[Notification]) -> None:
+    """After commit: the recipients' open pages update their badge, and the notifications to
+    email join their recipient's batch."""
+    for notification in notifications:
+        live.notifications_changed(notification.recipient_id)
+    pending = [(n.recipient_id, n.pk) for n in notifications if n.email_pending]
+    if pending:
+        transaction.on_commit(lambda: _schedule_batches(pending))
 
 
-def publish_count_on_commit(user_id: int) -> None:
-    transaction.on_commit(lambda: publish_count(user_id))
-
-
-def _after_commit(recipient_id: int, pending_id: int | None) -> None:
-    publish_count(recipient_id)
-    if pending_id is not None:
-        schedule_batch(recipient_id, pending_id)
-
-
-def publish_count(user_id: int) -> None:
-    """Tell the person's open pages how many unread notifications they have now."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None:
-        live.notifications_changed(user_id, selectors.unread_count(user))
+def _schedule_batches(pending: list[tuple[int, int]]) -> None:
+    for recipient_id, notification_id in pending:
+        schedule_batch(recipient_id, notification_id)
 
 
 def schedule_batch(recipient_id: int, notification_id: int) -> None:
