@@ -44,11 +44,7 @@ _UNREAD = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()
 
 def notifications_page_list(user) -> QuerySet[Notification]:
     """The notifications page: unread first, then newest first."""
-    return (
-        deliverable(user)
-        .select_related("club", "actor__profile")
-        .order_by(_UNREAD.desc(), "-created_at", "-pk")
-    )
+    return deliverable(user).select_related("club").order_by(_UNREAD.desc(), "-created_at", "-pk")
 
 
 def unread_count(user) -> int:
