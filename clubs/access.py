@@ -323,3 +323,25 @@ def audience_filter(user, audience: str) -> Q:
     if user.is_staff:
         return Q()
     return Q(**{f"{audience}__isnull": True}) | Q(**{f"{audience}__in": audience_club_ids(user)})
+
+
+# --- What a person may still hear about (notifications, emails, digests) -------------------------
+# Notifications about a club's content reach their recipient only through `readable_clubs`,
+# checked again at delivery; those for moderators through `clubs_run_by`.
+
+
+def clubs_run_by(user) -> QuerySet[Club]:
+    """Clubs whose membership the user runs now (join requests, reports): staff run every club,
+    moderators and owners their own."""
+    if not is_active_user(user):
+        return Club.objects.none()
+    if user.is_staff:
+        return Club.objects.all()
+    managed = Membership.objects.filter(user=user, role__in=MANAGER_ROLES).values("club_id")
+    return readable_clubs(user).filter(pk__in=managed)
+
+
+def clubs_banning(user) -> QuerySet[Club]:
+    """Clubs the user is banned from: news of them (an invitation, an answer) no longer reach
+    them."""
+    return Club.objects.filter(pk__in=Ban.objects.filter(user=user).values("club_id"))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from community import live
 from community.models import User, normalise_email
 
-from . import access, bulk, tasks
+from . import access, bulk, notices, tasks
 from .models import (
     Ban,
     Club,
@@ -352,6 +352,7 @@ def _invite(*, actor: User, club: Club, email: str, role: str) -> tuple[Invitati
             role=role,
         )
     _send_invitation_on_commit(invitation, raw)
+    notices.invited(invitation, actor=actor)
     return invitation, raw, renewed
 
 
@@ -692,6 +693,7 @@ def request_to_join(*, user: User, club: Club, message: str = "") -> JoinRequest
         target_user=user,
         join_request=join_request.pk,
     )
+    notices.join_requested(join_request)
     return join_request
 
 
@@ -722,6 +724,7 @@ def _record_decision(join_request: JoinRequest, *, actor: User, status: str, mes
         join_request=join_request.pk,
     )
     _send_join_decision_on_commit(join_request)
+    notices.join_decided(join_request, actor=actor)
 
 
 @transaction.atomic

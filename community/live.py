@@ -34,3 +34,9 @@ def session_ended(user_id: int, session_key: str | None) -> None:
     """After commit: this session logged out; its pages close their connection."""
     message = {"type": "session.ended", "session_key": session_key or ""}
     transaction.on_commit(lambda: _send(user_id, message))
+
+
+def notifications_changed(user_id: int) -> None:
+    """After commit: the person's notifications changed; their open pages update their badge
+    (each connection counts them, so that nothing is counted for people who are not online)."""
+    transaction.on_commit(lambda: _send(user_id, {"type": "notifications.changed"}))

@@ -12,12 +12,11 @@ one member's data is small enough to answer at once.
 import json
 import tempfile
 import zipfile
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.core.files.storage import default_storage
 
 from clubs.models import Membership
+from notifications.personal_data import export as notifications_export
 
 from .models import User
 
@@ -97,22 +96,12 @@ def reactions_section(user: User) -> list[dict]:
     ]
 
 
-def notifications_section(user: User):
-    """The notifications app, where installed, lists the member's notifications through its
-    `notifications.personal_data.export(user)`."""
-    if not apps.is_installed("notifications") or find_spec("notifications.personal_data") is None:
-        return None
-    from notifications.personal_data import export
-
-    return export(user)
-
-
 SECTIONS = {
     "profil.json": profile_section,
     "adhesions.json": memberships_section,
     "messages.json": posts_section,
     "reactions.json": reactions_section,
-    "notifications.json": notifications_section,
+    "notifications.json": notifications_export,
 }
 
 

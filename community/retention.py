@@ -4,14 +4,14 @@ events and old read notifications are deleted. Run daily by `manage.py apply_ret
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
+
+from notifications.retention import purge as purge_notifications
 
 from .emails import absolute_url, build_email
 from .models import Profile, User
@@ -81,13 +81,7 @@ def deactivate_warned_members(now) -> int:
 
 
 def purge_read_notifications() -> int:
-    """The notifications app, where installed, deletes its old read rows through
-    `notifications.retention.purge(days)`; without it there is nothing to purge."""
-    if not apps.is_installed("notifications") or find_spec("notifications.retention") is None:
-        return 0
-    from notifications.retention import purge
-
-    return purge(settings.NOTIFICATION_RETENTION_DAYS)
+    return purge_notifications(settings.NOTIFICATION_RETENTION_DAYS)
 
 
 def apply_retention(now=None) -> RetentionReport:

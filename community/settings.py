@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "community",
     "clubs",
     "messaging",
+    "notifications",
     "cms",
     "search",
     "community.admin_config.SuperuserAdminConfig",
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "community.context_processors.site",
                 "clubs.context_processors.my_clubs",
                 "messaging.context_processors.live",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -359,7 +361,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         name: {"level": os.environ.get("LOG_LEVEL", "INFO")}
-        for name in ("community", "clubs", "messaging", "cms")
+        for name in ("community", "clubs", "messaging", "notifications", "cms")
     },
 }
 
@@ -389,3 +391,8 @@ AVATAR_SIZE = 256  # pixels, square
 INACTIVE_WARNING_DAYS = int(os.environ.get("INACTIVE_WARNING_DAYS", "365"))
 INACTIVE_GRACE_DAYS = int(os.environ.get("INACTIVE_GRACE_DAYS", "30"))
 NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", "90"))
+
+# --- Notifications ------------------------------------------------------------------------------
+# Notifications to email within this many seconds of the first one leave in one email.
+NOTIFICATION_GROUP_SECONDS = int(os.environ.get("NOTIFICATION_GROUP_SECONDS", "300"))
+NOTIFICATION_UNSUBSCRIBE_DAYS = int(os.environ.get("NOTIFICATION_UNSUBSCRIBE_DAYS", "90"))

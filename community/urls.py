@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("clubs.urls")),
     path("", include("messaging.urls")),
     path("", include("search.urls")),
+    path("", include("notifications.urls")),
     path("administration-technique/", admin.site.urls),
     # Wagtail's editor signs in through the site's login page (rate limits, two-factor step).
     path("edition/login/", views.login_elsewhere, name="wagtail_login_redirect"),

@@ -19,7 +19,7 @@ from clubs.actions import ActionError
 from clubs.models import Club, Membership
 from community.models import Profile, User
 
-from . import attachments, events, markdown, tasks
+from . import attachments, events, markdown, notices, tasks
 from .models import (
     Attachment,
     Post,
@@ -110,8 +110,12 @@ def _render_into(post: Post, club: Club) -> set[str]:
     return rendered.mentioned_handles
 
 
-def _set_mentions(post: Post, handles: set[str]) -> None:
-    post.mentions.set(User.objects.filter(profile__handle__in=handles))
+def _set_mentions(post: Post, handles: set[str]) -> set[int]:
+    """Record who the post mentions; returns the ids of those it did not mention before."""
+    before = set(post.mentions.values_list("pk", flat=True))
+    users = list(User.objects.filter(profile__handle__in=handles))
+    post.mentions.set(users)
+    return {user.pk for user in users} - before
 
 
 # --- Thread summary -----------------------------------------------------------------------------
@@ -161,7 +165,13 @@ def _existing_post(author: User, client_id: str) -> Post | None:
 
 
 def _create_post(
-    *, author: User, thread: Thread, source: str, client_id: str, uploads: Sequence[UploadedFile]
+    *,
+    author: User,
+    thread: Thread,
+    source: str,
+    client_id: str,
+    uploads: Sequence[UploadedFile],
+    first: bool = False,
 ) -> tuple[Post, bool]:
     """The new post, and True; or the post another request made with the same client id, and
     False."""
@@ -174,14 +184,24 @@ def _create_post(
     except IntegrityError:
         # The same client id arrived twice at once: the other request made the post.
         return Post.objects.get(author=author, client_id=client_id), False
-    _set_mentions(post, handles)
+    mentioned = _set_mentions(post, handles)
     attachments.store(post=post, checked_uploads=checked, uploader=author)
     Thread.objects.filter(pk=thread.pk).update(
         post_count=F("post_count") + 1, last_post=post, last_activity_at=post.created_at
     )
     _follow(author, thread)
     _mark_read_to(author, thread, post.pk)
+    _tell_members(post, mentioned, first=first)
     return post, True
+
+
+def _tell_members(post: Post, mentioned: set[int], *, first: bool) -> None:
+    """Notifications: mentions, then the club of a new thread or the followers of a reply."""
+    told = notices.mentioned(post, mentioned) | {post.author_id}
+    if first:
+        notices.thread_started(post, already_told=told)
+    else:
+        notices.replied(post, already_told=told)
 
 
 @transaction.atomic
@@ -211,7 +231,12 @@ def start_thread(
     source = _clean_source(source)
     thread = Thread.objects.create(club=club, title=title, author=author)
     post, created = _create_post(
-        author=author, thread=thread, source=source, client_id=client_id, uploads=uploads
+        author=author,
+        thread=thread,
+        source=source,
+        client_id=client_id,
+        uploads=uploads,
+        first=True,
     )
     if not created:
         # The same client id arrived twice at once: the other request started the thread, and
@@ -273,7 +298,7 @@ def edit_post(*, editor: User, post: Post, source: str) -> Post:
     handles = _render_into(post, post.thread.club)
     post.edited_at = timezone.now()
     post.save(update_fields=["source", "html", "edited_at"])
-    _set_mentions(post, handles)
+    notices.mentioned(post, _set_mentions(post, handles))
     events.post_changed(post, "post.edited")
     return post
 
@@ -439,7 +464,9 @@ def report_post(*, reporter: User, post: Post, reason: str) -> Report:
         raise ActionError(
             _("Vous avez déjà signalé ce message ; la modération va le regarder."), "already"
         )
-    return Report.objects.create(post=post, reporter=reporter, reason=reason)
+    report = Report.objects.create(post=post, reporter=reporter, reason=reason)
+    notices.reported(report)
+    return report
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from notifications import selectors as notifications
+
 from . import events, live
 from .live import FrameError
 
@@ -131,6 +133,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(stream, self.channel_name)
             del self.subscriptions[stream]
             await self.send_frame({"type": "unsubscribed", "stream": stream, "reason": "access"})
+
+    async def notifications_changed(self, message):
+        """The member's notifications changed: the page updates its header badge."""
+        user = self.user
+        unread = await database_sync_to_async(lambda: notifications.unread_count(user))()
+        await self.send_frame({"type": "notifications", "unread": unread})
 
     async def session_ended(self, message):
         session = self.scope.get("session")

@@ -39,6 +39,8 @@ function connect() {
   socket = new WebSocket(`${scheme}://${location.host}/ws/live/`);
   socket.addEventListener("open", () => {
     attempt = 0;
+    // Back after a loss: the count may have changed meanwhile (it is not in the event log).
+    if (everConnected) refreshNotificationCount();
     setStatus(everConnected ? "Connexion rétablie." : "", "open");
     if (everConnected) setTimeout(() => status?.dataset.state === "open" && setStatus("", "open"), 3000);
     everConnected = true;
@@ -73,6 +75,7 @@ function handleFrame(frame) {
   if (frame.type === "typing") return showTyping(frame);
   if (frame.type === "presence") return showReaders(frame);
   if (frame.type === "ack") return acknowledged(frame);
+  if (frame.type === "notifications") return showNotificationCount(frame.unread, true);
   if (frame.type === "error" && frame.client_id) return replyFailed(frame.reason);
   if (frame.type === "unsubscribed" && frame.reason === "access") {
     setStatus("Vous n'avez plus accès à ce club.", "closed");
@@ -276,6 +279,24 @@ function refreshHeaderBadges() {
       if (label) label.textContent = count > 1 ? " fils non lus" : " fil non lu";
     }
   }, 1000);
+}
+
+// --- The notifications badge: its number arrives on the personal stream ------------------------
+
+function showNotificationCount(unread, live) {
+  for (const badge of document.querySelectorAll("[data-unread-notifications]")) {
+    const before = Number(badge.firstChild.textContent) || 0;
+    badge.hidden = unread === 0;
+    badge.firstChild.textContent = String(unread);
+    const label = badge.querySelector(".visually-hidden");
+    if (label) label.textContent = unread > 1 ? " non lues" : " non lue";
+    if (live && unread > before) announce(unread > 1 ? `${unread} notifications non lues.` : "Une notification non lue.");
+  }
+}
+
+async function refreshNotificationCount() {
+  const response = await fetch("/notifications/nombre/", { credentials: "same-origin" });
+  if (response.ok) showNotificationCount((await response.json()).unread, false);
 }
 
 let refreshTimer = null;

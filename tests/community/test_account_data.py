@@ -19,6 +19,7 @@ from clubs.models import Club, Membership, Role
 from community.models import Profile, User
 from messaging import actions as messaging_actions
 from messaging.models import Attachment, EventLog, Post, Reaction
+from notifications.models import Kind, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,21 @@ def test_the_export_holds_nothing_of_anyone_else(conversation, member_client):
     assert b"Le fichier de Bruno" not in everything
     assert b"auteur@mairie.fr" not in everything
     assert len([n for n in archive.namelist() if n.startswith("fichiers/")]) == 1
+
+
+def notify(user, text, **fields) -> Notification:
+    return Notification.objects.create(
+        recipient=user, kind=Kind.MENTION, text=text, url="/clubs/", **fields
+    )
+
+
+def test_the_export_holds_my_notifications_and_none_of_theirs(member_client, member, author):
+    notify(member, "Vous êtes cité NOTIFMOI")
+    notify(author, "Vous êtes cité NOTIFLUI")
+    archive = export_of(member_client)
+    exported = json.loads(archive.read("notifications.json"))
+    assert [n["text"] for n in exported["notifications"]] == ["Vous êtes cité NOTIFMOI"]
+    assert b"NOTIFLUI" not in b"".join(archive.read(name) for name in archive.namelist())
 
 
 def test_the_export_is_asked_for_by_post_only(member_client):
@@ -253,3 +269,13 @@ def test_retention_purges_old_live_events(member, settings):
     EventLog.objects.create(stream="club.1", seq=2, type="post.created")
     retention()
     assert list(EventLog.objects.values_list("seq", flat=True)) == [2]
+
+
+def test_retention_purges_old_read_notifications_only(member, settings):
+    old = timezone.now() - timedelta(days=settings.NOTIFICATION_RETENTION_DAYS + 1)
+    notify(member, "ancienne lue", created_at=old, read_at=old)
+    notify(member, "ancienne non lue", created_at=old)
+    notify(member, "récente lue", read_at=timezone.now())
+    retention()
+    remaining = Notification.objects.filter(recipient=member).values_list("text", flat=True)
+    assert sorted(remaining) == ["ancienne non lue", "récente lue"]

@@ -35,6 +35,7 @@ PUBLIC_URL_NAMES = {
     "clubs:invitation",
     "clubs:invitation_signup",
     "clubs:invitation_renewal",
+    "notifications:unsubscribe",  # signed one-click unsubscribe link of the emails (RFC 8058)
 }
 
 SAMPLE_VALUES = {"int": "1", "str": "exemple", "slug": "exemple", "path": "exemple/chemin"}

@@ -12,7 +12,16 @@ pytestmark = pytest.mark.django_db
 
 def snapshot() -> dict:
     """Every row of the project's own apps and of the page tree, as plain values."""
-    labels = {"community", "clubs", "messaging", "cms", "wagtailcore", "account", "auth"}
+    labels = {
+        "community",
+        "clubs",
+        "messaging",
+        "notifications",
+        "cms",
+        "wagtailcore",
+        "account",
+        "auth",
+    }
     rows = {}
     for model in apps.get_models():
         if model._meta.app_label in labels:

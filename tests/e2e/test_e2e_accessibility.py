@@ -21,6 +21,8 @@ MEMBER_PAGES = [
     "/comptes/email/",
     "/comptes/password/change/",
     "/comptes/2fa/",
+    "/notifications/",
+    "/notifications/preferences/",
     "/clubs/secretaires-de-mairie/moderation/",
     "/clubs/secretaires-de-mairie/moderation/invitations/",
     "/clubs/secretaires-de-mairie/moderation/signalements/",

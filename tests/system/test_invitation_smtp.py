@@ -3,30 +3,12 @@
 import re
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.urls import reverse
-from system_servers import Mailbox, free_port
 
 from clubs.models import Club, Membership, Role
 from community.models import User
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    port = free_port()
-    inbox = Mailbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.SITE_URL = "http://testserver"
-    yield inbox
-    controller.stop()
 
 
 def test_an_invitation_travels_by_smtp_and_its_link_opens_a_working_signup(

@@ -1,0 +1,137 @@
+"""Every write of notifications. The actions that cause a notification (a post, a join request...)
+call `notify` or `notify_many` inside their own transaction; the emails and the header's live
+count leave after commit (see `delivery`)."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from clubs.models import Club
+from community import live
+from community.models import User
+
+from . import delivery, selectors
+from .models import Audience, Channel, Frequency, Kind, Notification, NotificationPreference
+
+
+def _build(
+    recipient_id: int,
+    channel: str,
+    *,
+    kind: str,
+    text: str,
+    url: str,
+    club: Club | None,
+    actor: User | None,
+    audience: str,
+    emailed_elsewhere: bool,
+) -> Notification:
+    return Notification(
+        recipient_id=recipient_id,
+        kind=kind,
+        audience=audience,
+        club=club,
+        actor=actor,
+        text=text[:300],
+        url=url,
+        email_pending=channel == Channel.EMAIL and not emailed_elsewhere,
+        for_digest=channel == Channel.DIGEST,
+    )
+
+
+def notify_many(
+    *,
+    recipients: Iterable[User | int],
+    kind: str,
+    text: str,
+    url: str,
+    club: Club | None = None,
+    actor: User | None = None,
+    audience: str = Audience.MEMBERS,
+    emailed_elsewhere: bool = False,
+) -> list[Notification]:
+    """Tell these people, each as their preferences say (nothing for those who chose « Jamais »,
+    nor for the actor). `emailed_elsewhere`: the event already sends its own email (an
+    invitation, the answer to a join request), so no second one leaves."""
+    actor_id = actor.pk if actor else None
+    ids = {getattr(r, "pk", r) for r in recipients} - {actor_id}
+    preferences = selectors.preferences_of(ids)
+    built = [
+        _build(
+            pk,
+            preferences[pk].channel(kind),
+            kind=kind,
+            text=text,
+            url=url,
+            club=club,
+            actor=actor,
+            audience=audience,
+            emailed_elsewhere=emailed_elsewhere,
+        )
+        for pk in sorted(ids)
+        if preferences[pk].channel(kind) != Channel.OFF
+    ]
+    created = Notification.objects.bulk_create(built)
+    delivery.on_commit_notified(created)
+    return created
+
+
+def notify(*, recipient: User, **fields) -> Notification | None:
+    """Tell one person (see `notify_many`); None if they chose not to be told."""
+    created = notify_many(recipients=[recipient], **fields)
+    return created[0] if created else None
+
+
+@transaction.atomic
+def mark_read(*, user: User, notification: Notification) -> Notification:
+    if notification.recipient_id != user.pk:
+        raise Notification.DoesNotExist
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        live.notifications_changed(user.pk)
+    return notification
+
+
+@transaction.atomic
+def mark_all_read(*, user: User) -> int:
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if marked:
+        live.notifications_changed(user.pk)
+    return marked
+
+
+@transaction.atomic
+def update_preferences(*, user: User, channels: dict[str, str], digest_frequency: str) -> None:
+    """Save the member's choices: a channel per kind, and the digest's frequency."""
+    values = {kind: channels[kind] for kind in Kind.values if kind in channels}
+    for value in values.values():
+        if value not in Channel.values:
+            raise ValueError(value)
+    if digest_frequency not in Frequency.values:
+        raise ValueError(digest_frequency)
+    NotificationPreference.objects.update_or_create(
+        user=user, defaults={**values, "digest_frequency": digest_frequency}
+    )
+
+
+@transaction.atomic
+def unsubscribe_email(*, user: User, kind: str) -> None:
+    """One-click unsubscribe: this kind is no longer emailed (it stays on the site)."""
+    preference = selectors.preference_of(user)
+    if preference.channel(kind) == Channel.EMAIL:
+        setattr(preference, kind, Channel.SITE)
+        preference.save()
+    Notification.objects.filter(recipient=user, kind=kind, email_pending=True).update(
+        email_pending=False
+    )
+
+
+@transaction.atomic
+def unsubscribe_digest(*, user: User) -> None:
+    preference = selectors.preference_of(user)
+    preference.digest_frequency = Frequency.NEVER
+    preference.save()

@@ -1,0 +1,51 @@
+"""Reads of notifications. Every list goes through `deliverable`, which asks `clubs.access`
+whether the recipient may still hear about each notification's club: a member removed from a
+club between the event and the delivery sees, receives and is emailed nothing about it."""
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+
+from clubs import access
+
+from .models import Audience, Notification, NotificationPreference
+
+PER_PAGE = 20
+
+
+def preference_of(user) -> NotificationPreference:
+    """The member's preferences (unsaved defaults if they never chose)."""
+    found = NotificationPreference.objects.filter(user=user).first()
+    return found or NotificationPreference(user=user)
+
+
+def preferences_of(user_ids) -> dict[int, NotificationPreference]:
+    """Preferences of many members in one query, with defaults for those who never chose."""
+    found = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=user_ids)}
+    return {pk: found.get(pk) or NotificationPreference(user_id=pk) for pk in user_ids}
+
+
+def _still_allowed(user) -> Q:
+    return (
+        Q(club__isnull=True)
+        | Q(audience=Audience.MEMBERS, club__in=access.readable_clubs(user))
+        | Q(audience=Audience.MODERATORS, club__in=access.clubs_run_by(user))
+        | (Q(audience=Audience.PERSON) & ~Q(club__in=access.clubs_banning(user)))
+    )
+
+
+def deliverable(user) -> QuerySet[Notification]:
+    """The user's notifications they may still receive now."""
+    if not access.is_active_user(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).filter(_still_allowed(user))
+
+
+_UNREAD = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
+
+
+def notifications_page_list(user) -> QuerySet[Notification]:
+    """The notifications page: unread first, then newest first."""
+    return deliverable(user).select_related("club").order_by(_UNREAD.desc(), "-created_at", "-pk")
+
+
+def unread_count(user) -> int:
+    return deliverable(user).filter(read_at__isnull=True).count()

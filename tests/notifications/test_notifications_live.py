@@ -1,0 +1,71 @@
+"""The header badge's number arrives live on the member's personal stream, after commit."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from community.asgi import application
+from messaging import actions as messaging_actions
+from notifications import actions
+
+pytestmark = pytest.mark.django_db(transaction=True)
+db = database_sync_to_async
+
+
+@db
+def cookie_for(user) -> bytes:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+async def next_count(socket) -> int:
+    while True:
+        frame = await socket.receive_json_from(timeout=3)
+        if frame["type"] == "notifications":
+            return frame["unread"]
+
+
+async def test_a_mention_updates_the_badge_of_the_mentioned_members_open_pages(
+    member, author, club
+):
+    thread = await db(messaging_actions.start_thread)(
+        author=author, club=club, title="Budget", source="Bonjour"
+    )  # a new thread: one unread notification for the member already
+    socket = WebsocketCommunicator(
+        application,
+        "/ws/live/",
+        headers=[(b"origin", b"http://localhost"), (b"cookie", await cookie_for(member))],
+    )
+    assert (await socket.connect())[0]
+    assert (await socket.receive_json_from())["type"] == "hello"
+    await db(messaging_actions.post_reply)(
+        author=author, thread=thread, source=f"@{member.profile.handle} pouvez-vous relire ?"
+    )
+    assert await next_count(socket) == 2
+    await db(actions.mark_all_read)(user=member)
+    assert await next_count(socket) == 0
+    await socket.disconnect()
+
+
+async def test_another_members_notification_does_not_reach_this_page(member, author, club):
+    socket = WebsocketCommunicator(
+        application,
+        "/ws/live/",
+        headers=[(b"origin", b"http://localhost"), (b"cookie", await cookie_for(author))],
+    )
+    assert (await socket.connect())[0]
+    assert (await socket.receive_json_from())["type"] == "hello"
+    await db(messaging_actions.start_thread)(
+        author=member, club=club, title="Budget", source=f"@{author.profile.handle} bonjour"
+    )
+    assert await next_count(socket) == 1  # the mention of the author
+    await db(messaging_actions.start_thread)(author=author, club=club, title="Autre", source="x")
+    assert await socket.receive_nothing(timeout=0.5)
+    await socket.disconnect()
