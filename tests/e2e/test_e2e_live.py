@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -11,7 +12,7 @@ def open_cantine_thread(page, base_url):
     page.goto(f"{base_url}/clubs/secretaires-de-mairie/")
     page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
     page.wait_for_selector("#messages")
-    page.wait_for_function("document.getElementById('etat-connexion').dataset.state === 'open'")
+    expect(page.locator("#etat-connexion")).to_have_attribute("data-state", "open")
 
 
 def test_a_reply_posted_in_one_browser_appears_live_in_another(base_url, logged_in_page):
@@ -38,10 +39,7 @@ def test_someone_typing_shows_in_the_other_browser(base_url, logged_in_page):
     open_cantine_thread(writer, base_url)
     open_cantine_thread(reader, base_url)
     writer.get_by_label("Votre message").press_sequentially("Je réfléchis")
-    reader.wait_for_function(
-        "document.getElementById('en-train-d-ecrire').textContent.includes('Claire Martin')",
-        timeout=5000,
-    )
+    expect(reader.locator("#en-train-d-ecrire")).to_contain_text("Claire Martin", timeout=5000)
     readers = reader.locator("#lecteurs")
     readers.wait_for(state="visible")
     assert "Claire Martin" in readers.inner_text()
@@ -56,8 +54,4 @@ def test_a_reaction_in_one_browser_updates_the_count_in_another(base_url, logged
     button = f'#message-{post_id} form:has(input[name="kind"][value="bravo"]) button'
     before = second.locator(button).inner_text()
     first.locator(button).click()  # a plain form post: the page reloads on the same post
-    second.wait_for_function(
-        "([selector, before]) => document.querySelector(selector).innerText !== before",
-        arg=[button, before],
-        timeout=5000,
-    )
+    expect(second.locator(button)).not_to_have_text(before, timeout=5000)

@@ -5,6 +5,7 @@ test_e2e_accessibility.py.)"""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +16,7 @@ def test_the_badge_updates_live_when_another_member_mentions_you(base_url, logge
     reader = logged_in_page("moderatrice@demo.test")
     writer = logged_in_page("secretaire@demo.test")
     reader.goto(f"{base_url}/notifications/")
-    reader.wait_for_function("document.getElementById('etat-connexion').dataset.state === 'open'")
+    expect(reader.locator("#etat-connexion")).to_have_attribute("data-state", "open")
     before = int(reader.locator(BADGE).evaluate("badge => badge.firstChild.textContent"))
 
     writer.goto(f"{base_url}/clubs/secretaires-de-mairie/")
@@ -24,14 +25,9 @@ def test_the_badge_updates_live_when_another_member_mentions_you(base_url, logge
     writer.get_by_role("button", name="Publier la réponse").click()
 
     expected = before + 1
-    reader.wait_for_function(
-        "([selector, expected]) => {"
-        "  const badge = document.querySelector(selector);"
-        "  return !badge.hidden && badge.firstChild.textContent === String(expected);"
-        "}",
-        arg=[BADGE, expected],
-        timeout=5000,
-    )
+    badge = reader.locator(BADGE)
+    expect(badge).to_be_visible(timeout=5000)
+    expect(badge).to_have_text(re.compile(rf"^\s*{expected}\b"), timeout=5000)
     link = reader.get_by_role("link", name=re.compile(r"^Notifications"))
     assert re.search(rf"{expected} non lues?$", link.inner_text().replace("\n", " ").strip())
     assert "notification" in reader.locator("#annonces").inner_text()

@@ -40,7 +40,7 @@ def test_pages_of_a_killed_process_reconnect_and_catch_up_without_losing_a_post(
     restarted, other = two_processes
     reader = Member(restarted.url, "moderatrice@demo.test", PASSWORD)
     writer = Member(other.url, "secretaire@demo.test", PASSWORD)
-    thread_path, club_id = thread_and_club(reader)
+    thread_path, club_id = thread_and_club(reader, restarted)
     stream = f"club.{club_id}"
     tag = uuid.uuid4().hex[:8]
 
