@@ -6,7 +6,6 @@ in test-output/.
 """
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -14,12 +13,11 @@ import pytest
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
+from e2e_browser import CHROMIUM, CHROMIUM_ARGS, log_in  # noqa: E402
 from system_servers import DaphneProcess, Mailbox, free_port, server_env  # noqa: E402, F401  (fixture)
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
-PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
 
 
 @pytest.fixture(scope="session")
@@ -31,11 +29,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )  # fmt: skip
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -101,16 +95,7 @@ def page(pages):
 
 @pytest.fixture
 def logged_in_page(base_url, pages):
-    def log_in(email: str):
-        page = pages()
-        page.goto(f"{base_url}/comptes/login/")
-        page.get_by_label("Courriel").fill(email)
-        page.get_by_label("Mot de passe", exact=False).first.fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url(f"{base_url}/")
-        return page
-
-    return log_in
+    return lambda email: log_in(pages(), base_url, email)
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.e2e
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 PUBLIC_PAGES = ["/", "/comptes/login/", "/comptes/password/reset/", "/mentions-legales/",
-                "/accessibilite/", "/confidentialite/", "/comptes/signup/", "/nexiste-pas/"]  # fmt: skip
+                "/accessibilite/", "/confidentialite/", "/comptes/signup/",
+                "/nexiste-pas/"]  # fmt: skip
 MEMBER_PAGES = [
     "/",
     "/clubs/",
