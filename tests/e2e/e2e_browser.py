@@ -19,3 +19,11 @@ def log_in(page, base_url: str, email: str):
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{base_url}/")
     return page
+
+
+def wait_until_live(page) -> None:
+    """Wait for the page's websocket to be open. The condition is a function, not an
+    expression: Playwright evaluates an expression again with eval(), which the site's
+    Content-Security-Policy forbids."""
+    opened = "() => document.getElementById('etat-connexion').dataset.state === 'open'"
+    page.wait_for_function(opened)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from e2e_browser import wait_until_live
 
 pytestmark = pytest.mark.e2e
 
@@ -11,7 +12,7 @@ def open_cantine_thread(page, base_url):
     page.goto(f"{base_url}/clubs/secretaires-de-mairie/")
     page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
     page.wait_for_selector("#messages")
-    page.wait_for_function("document.getElementById('etat-connexion').dataset.state === 'open'")
+    wait_until_live(page)
 
 
 def test_a_reply_posted_in_one_browser_appears_live_in_another(base_url, logged_in_page):
@@ -39,7 +40,7 @@ def test_someone_typing_shows_in_the_other_browser(base_url, logged_in_page):
     open_cantine_thread(reader, base_url)
     writer.get_by_label("Votre message").press_sequentially("Je réfléchis")
     reader.wait_for_function(
-        "document.getElementById('en-train-d-ecrire').textContent.includes('Claire Martin')",
+        "() => document.getElementById('en-train-d-ecrire').textContent.includes('Claire Martin')",
         timeout=5000,
     )
     readers = reader.locator("#lecteurs")
