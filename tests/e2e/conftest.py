@@ -58,8 +58,9 @@ def base_url(request, mailbox):
 def contexts(browser):
     opened = []
 
-    def new_context():
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 900})
+    def new_context(**options):
+        viewport = {"width": 1100, "height": 900}
+        context = browser.new_context(locale="fr-FR", viewport=viewport, **options)
         opened.append(context)
         return context
 
@@ -73,8 +74,8 @@ def pages(request, contexts):
     """Pages opened by the test; on failure each one is saved to test-output/."""
     opened = []
 
-    def new_page():
-        page = contexts().new_page()
+    def new_page(**context_options):
+        page = contexts(**context_options).new_page()
         opened.append(page)
         return page
 
@@ -93,9 +94,29 @@ def page(pages):
     return pages()
 
 
+@pytest.fixture(scope="session")
+def login_states():
+    """Each demo account's cookies after its first login, by email."""
+    return {}
+
+
 @pytest.fixture
-def logged_in_page(base_url, pages):
-    return lambda email: log_in(pages(), base_url, email)
+def logged_in_page(base_url, pages, login_states):
+    """A page on the dashboard, logged in as `email`. Each account logs in through the form once
+    per run, then its cookies are reused: the server allows 30 logins a minute from one address,
+    fewer than the browser tests need."""
+
+    def open_as(email: str):
+        if email not in login_states:
+            page = log_in(pages(), base_url, email)
+            login_states[email] = page.context.storage_state()
+            return page
+        page = pages(storage_state=login_states[email])
+        page.goto(f"{base_url}/")
+        assert page.url == f"{base_url}/", f"the session of {email} has ended"
+        return page
+
+    return open_as
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
