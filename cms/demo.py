@@ -1,6 +1,8 @@
 """The page tree: the public landing page at the site's root, the legal pages under it, and the
 guides (one per profession, one for every member) under the guide index."""
 
+from datetime import date
+
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
@@ -61,6 +63,84 @@ PRIVACY_BODY = (
     "</ul>"
 )
 
+ACCESSIBILITY_BODY = (
+    "<p>Le GIP numérique des collectivités s'engage à rendre Entre pairs accessible, "
+    "conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005. Cette déclaration "
+    "s'applique au site Entre pairs.</p>"
+    "<h2>État de conformité</h2>"
+    "<p>Entre pairs n'a pas encore fait l'objet d'un audit complet au regard du référentiel "
+    "général d'amélioration de l'accessibilité (RGAA), version 4.1. En attendant cet audit, il "
+    "est déclaré <b>non conforme</b>. Voici ce que nous vérifions déjà, à chaque modification du "
+    "site.</p>"
+    "<h2>Ce qui est vérifié automatiquement</h2>"
+    "<p>Avant chaque mise en ligne, des tests ouvrent le site dans un vrai navigateur (Chromium) "
+    "et analysent chaque type de page avec l'outil axe-core. Ils exigent zéro erreur aux règles "
+    "des niveaux A et AA des WCAG 2.1, la norme internationale sur laquelle repose le RGAA 4.1. "
+    "Les pages vérifiées sont :</p>"
+    "<ul>"
+    "<li>les pages publiques : l'accueil, les mentions légales, la politique de confidentialité "
+    "et cette déclaration ;</li>"
+    "<li>la connexion, la réinitialisation du mot de passe et l'inscription sur invitation ;</li>"
+    "<li>l'accueil des membres connectés (tableau de bord) ;</li>"
+    "<li>la liste des clubs, la page d'un club et la liste de ses membres ;</li>"
+    "<li>un fil de discussion et le formulaire de nouveau fil ;</li>"
+    "<li>les pages de modération (demandes d'adhésion, invitations, signalements, exclusions, "
+    "journal) et la gestion des clubs par l'équipe du GIP ;</li>"
+    "<li>la liste des guides et un guide ;</li>"
+    "<li>les résultats de la recherche ;</li>"
+    "<li>les notifications et leurs préférences ;</li>"
+    "<li>le profil d'un membre et l'annuaire des membres ;</li>"
+    "<li>l'espace « Mon compte » : profil, téléchargement des données, suppression du compte, "
+    "adresse électronique, mot de passe, sessions ouvertes ;</li>"
+    "<li>les pages de double authentification ;</li>"
+    "<li>les pages d'erreur : page introuvable, accès refusé, erreur du serveur et service "
+    "momentanément indisponible.</li>"
+    "</ul>"
+    "<p>Un parcours au clavier seul est aussi testé, de la connexion jusqu'à la publication "
+    "d'une réponse dans un fil : le lien « Aller au contenu » vient en premier, l'ordre de "
+    "tabulation suit celui de la page, l'élément actif reste toujours visible et aucun élément "
+    "ne bloque le clavier.</p>"
+    "<p>Ce qui change sans recharger la page est annoncé aux lecteurs d'écran par une zone de "
+    "mise à jour (aria-live) : un nouveau message dans un fil, la réponse que vous venez de "
+    "publier, une nouvelle notification. Un test vérifie cette annonce pour les notifications."
+    "</p>"
+    "<p>Dernière vérification : le 28 novembre 2026.</p>"
+    "<h2>Limites connues</h2>"
+    "<ul>"
+    "<li>Un outil automatique ne détecte qu'une partie des défauts : la pertinence des textes "
+    "de remplacement des images, la clarté des intitulés ou l'ordre de lecture demandent un "
+    "examen humain.</li>"
+    "<li>Aucun audit manuel avec un lecteur d'écran (NVDA, VoiceOver) n'a encore été fait, ni "
+    "aucun test avec des personnes en situation de handicap.</li>"
+    "<li>L'affichage agrandi à 200 % et sur petit écran n'est pas vérifié automatiquement.</li>"
+    "<li>L'éditeur des guides (Wagtail, réservé à l'équipe du GIP) est l'interface propre à ce "
+    "logiciel : il n'est pas couvert par ces vérifications.</li>"
+    "<li>Les fichiers déposés par les membres (documents PDF, tableurs, images) ne sont pas "
+    "vérifiés : leur accessibilité dépend de leurs auteurs.</li>"
+    "</ul>"
+    "<h2>Signaler un problème</h2>"
+    "<p>Si vous n'arrivez pas à lire un contenu ou à utiliser un service, écrivez à l'équipe "
+    'du GIP : <a href="mailto:accessibilite@gip-numerique.example">'
+    "accessibilite@gip-numerique.example</a>. Dites-nous sur quelle page et ce qui vous gêne : "
+    "nous vous répondrons et vous donnerons le contenu sous une autre forme si besoin.</p>"
+    "<h2>Voies de recours</h2>"
+    "<p>Si vous nous avez signalé un défaut qui vous empêche d'accéder à un contenu ou à un "
+    "service et que notre réponse ne vous satisfait pas, vous pouvez saisir le Défenseur des "
+    "droits :</p>"
+    "<ul>"
+    "<li>par le formulaire en ligne : "
+    '<a href="https://formulaire.defenseurdesdroits.fr/">formulaire.defenseurdesdroits.fr</a> ;'
+    "</li>"
+    "<li>auprès de son délégué ou de sa déléguée dans votre région : "
+    '<a href="https://www.defenseurdesdroits.fr/saisir/delegues">'
+    "defenseurdesdroits.fr/saisir/delegues</a> ;</li>"
+    "<li>par courrier, gratuit et sans timbre : Défenseur des droits, Libre réponse 71120, "
+    "75342 Paris CEDEX 07.</li>"
+    "</ul>"
+)
+ACCESSIBILITY_CHECKED_ON = date(2026, 11, 28)
+
+# (slug, title, body, date of the last review shown under the page)
 LEGAL_PAGES = [
     (
         "mentions-legales",
@@ -68,18 +148,19 @@ LEGAL_PAGES = [
         "<p>Entre pairs est édité par le GIP numérique des collectivités. Directeur de la "
         "publication : le directeur du GIP. Hébergement : en France, chez un hébergeur "
         "qualifié.</p>",
+        None,
     ),
     (
         "accessibilite",
         "Déclaration d'accessibilité",
-        "<p>Le GIP s'engage à rendre Entre pairs accessible conformément à l'article 47 de la loi "
-        "n° 2005-102 du 11 février 2005. Cette déclaration s'applique au site Entre pairs.</p>"
-        "<p>État de conformité : en cours d'évaluation au regard du RGAA 4.1.</p>",
+        ACCESSIBILITY_BODY,
+        ACCESSIBILITY_CHECKED_ON,
     ),
     (
         "confidentialite",
         "Politique de confidentialité",
         PRIVACY_BODY,
+        None,
     ),
 ]
 
@@ -143,9 +224,10 @@ def ensure_guide(index: GuideIndexPage, spec: dict, log) -> None:
 
 def seed(log) -> None:
     home = ensure_landing_page(log)
-    for slug, title, body in LEGAL_PAGES:
+    for slug, title, body, reviewed in LEGAL_PAGES:
         if not LegalPage.objects.filter(slug=slug).exists():
-            home.add_child(instance=LegalPage(title=title, slug=slug, body=body))
+            page = LegalPage(title=title, slug=slug, body=body, last_reviewed=reviewed)
+            home.add_child(instance=page)
             log(f"page légale créée : {title}")
     index = ensure_guide_index(home, log)
     for spec in GUIDES:

@@ -6,7 +6,6 @@ in test-output/.
 """
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -14,12 +13,11 @@ import pytest
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
+from e2e_browser import CHROMIUM, CHROMIUM_ARGS, log_in  # noqa: E402
 from system_servers import DaphneProcess, Mailbox, free_port, server_env  # noqa: E402, F401  (fixture)
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
-PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
 
 
 @pytest.fixture(scope="session")
@@ -31,11 +29,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )  # fmt: skip
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -64,8 +58,9 @@ def base_url(request, mailbox):
 def contexts(browser):
     opened = []
 
-    def new_context():
-        context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 900})
+    def new_context(**options):
+        viewport = {"width": 1100, "height": 900}
+        context = browser.new_context(locale="fr-FR", viewport=viewport, **options)
         opened.append(context)
         return context
 
@@ -79,8 +74,8 @@ def pages(request, contexts):
     """Pages opened by the test; on failure each one is saved to test-output/."""
     opened = []
 
-    def new_page():
-        page = contexts().new_page()
+    def new_page(**context_options):
+        page = contexts(**context_options).new_page()
         opened.append(page)
         return page
 
@@ -99,18 +94,29 @@ def page(pages):
     return pages()
 
 
+@pytest.fixture(scope="session")
+def login_states():
+    """Each demo account's cookies after its first login, by email."""
+    return {}
+
+
 @pytest.fixture
-def logged_in_page(base_url, pages):
-    def log_in(email: str):
-        page = pages()
-        page.goto(f"{base_url}/comptes/login/")
-        page.get_by_label("Courriel").fill(email)
-        page.get_by_label("Mot de passe", exact=False).first.fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url(f"{base_url}/")
+def logged_in_page(base_url, pages, login_states):
+    """A page on the dashboard, logged in as `email`. Each account logs in through the form once
+    per run, then its cookies are reused: the server allows 30 logins a minute from one address,
+    fewer than the browser tests need."""
+
+    def open_as(email: str):
+        if email not in login_states:
+            page = log_in(pages(), base_url, email)
+            login_states[email] = page.context.storage_state()
+            return page
+        page = pages(storage_state=login_states[email])
+        page.goto(f"{base_url}/")
+        assert page.url == f"{base_url}/", f"the session of {email} has ended"
         return page
 
-    return log_in
+    return open_as
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

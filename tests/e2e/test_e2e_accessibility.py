@@ -4,12 +4,14 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.template.loader import render_to_string
 
 pytestmark = pytest.mark.e2e
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 PUBLIC_PAGES = ["/", "/comptes/login/", "/comptes/password/reset/", "/mentions-legales/",
-                "/accessibilite/", "/comptes/signup/", "/nexiste-pas/"]  # fmt: skip
+                "/accessibilite/", "/confidentialite/", "/comptes/signup/",
+                "/nexiste-pas/"]  # fmt: skip
 MEMBER_PAGES = [
     "/",
     "/clubs/",
@@ -67,3 +69,23 @@ def test_staff_pages_have_no_accessibility_violation(base_url, logged_in_page):
     for path in ["/gestion/clubs/", "/gestion/clubs/nouveau/", "/gestion/clubs/archivistes/"]:
         page.goto(base_url + path)
         assert_no_violations(page, path)
+
+
+def test_the_access_denied_page_has_no_accessibility_violation(base_url, logged_in_page):
+    page = logged_in_page("secretaire@demo.test")
+    path = "/clubs/secretaires-de-mairie/moderation/"
+    response = page.goto(base_url + path)
+    assert response.status == 403
+    assert_no_violations(page, path)
+
+
+@pytest.mark.parametrize("template", ["500.html", "503.html"])
+def test_the_server_error_pages_have_no_accessibility_violation(base_url, page, template):
+    """These pages cannot be reached on demand: their HTML is served at an address of the site,
+    so that the site's style sheet applies as it would."""
+    url = f"{base_url}/erreur-{template}"
+    html = render_to_string(template)
+    page.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto(url)
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert_no_violations(page, template)

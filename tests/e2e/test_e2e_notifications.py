@@ -5,6 +5,7 @@ test_e2e_accessibility.py.)"""
 import re
 
 import pytest
+from e2e_browser import wait_until_live
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +17,7 @@ def test_the_badge_updates_live_when_another_member_mentions_you(base_url, logge
     reader = logged_in_page("moderatrice@demo.test")
     writer = logged_in_page("secretaire@demo.test")
     reader.goto(f"{base_url}/notifications/")
-    expect(reader.locator("#etat-connexion")).to_have_attribute("data-state", "open")
+    wait_until_live(reader)
     before = int(reader.locator(BADGE).evaluate("badge => badge.firstChild.textContent"))
 
     writer.goto(f"{base_url}/clubs/secretaires-de-mairie/")

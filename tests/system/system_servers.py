@@ -79,11 +79,9 @@ def drop_server_database(url: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
-def server_env(tmp_path_factory):
-    """Environment of server processes: their own database with the demo data, the channel
-    layer of REDIS_URL when set."""
-    folder = tmp_path_factory.mktemp("server")
+def demo_server_env(folder: Path) -> dict:
+    """Environment of server processes: their own database (see `server_database_url`),
+    migrated, with the demo data; the channel layer of REDIS_URL when set."""
     inherited = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     env = {k: v for k, v in os.environ.items() if k not in inherited}
     env.update(
@@ -103,6 +101,12 @@ def server_env(tmp_path_factory):
             capture_output=True,
             timeout=300,
         )
+    return env
+
+
+@pytest.fixture(scope="session")
+def server_env(tmp_path_factory):
+    env = demo_server_env(tmp_path_factory.mktemp("server"))
     yield env
     drop_server_database(env["DATABASE_URL"])
 
