@@ -7,6 +7,7 @@ that a page can tell whether it missed one and ask for it again (see docs/realti
 Group names are built from ids only.
 """
 
+import json
 import logging
 from datetime import timedelta
 
@@ -52,9 +53,20 @@ def publish(stream: str, event_type: str, **data) -> EventLog:
     event = EventLog.objects.create(
         stream=stream, seq=_next_seq(stream), type=event_type, data=data
     )
-    frame = event.as_frame()
-    transaction.on_commit(lambda: send_to_group(stream, {"type": "stream.event", "frame": frame}))
+    # Serialised once here rather than once per reader: the consumers send the text as it is.
+    message = {"type": "stream.event", "stream": stream, "text": frame_text(event.as_frame())}
+    transaction.on_commit(lambda: send_to_group(stream, message))
     return event
+
+
+def frame_text(frame: dict) -> str:
+    """A frame as the JSON text a websocket sends."""
+    text = json.dumps(frame, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed from a frame ("\ud800"): escape it
+        text = json.dumps(frame)
+    return text
 
 
 def send_to_group(group: str, message: dict) -> bool:
