@@ -110,14 +110,18 @@ def test_an_event_is_sent_only_once_the_transaction_commits(
     assert len(callbacks) == 1
     [(group, message)] = sent
     assert (group, message["type"], message["stream"]) == (STREAM, "stream.event", STREAM)
-    assert json.loads(message["text"]) == event.as_frame() == {
-        "type": "event",
-        "stream": STREAM,
-        "seq": 1,
-        "event": "thread.locked",
-        "thread": 3,
-        "value": True,
-    }
+    assert (
+        json.loads(message["text"])
+        == event.as_frame()
+        == {
+            "type": "event",
+            "stream": STREAM,
+            "seq": 1,
+            "event": "thread.locked",
+            "thread": 3,
+            "value": True,
+        }
+    )
 
 
 @pytest.mark.django_db
