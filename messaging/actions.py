@@ -151,6 +151,16 @@ def _mark_read_to(user: User, thread: Thread, post_id: int) -> None:
         state.save(update_fields=["last_read_post_id", "updated_at"])
 
 
+def _mark_own_post_read(user: User, thread: Thread, post_id: int) -> None:
+    """The author has read their new post, the thread's newest: one UPDATE when they have a
+    read position already."""
+    moved = ReadState.objects.filter(
+        user=user, thread=thread, last_read_post_id__lt=post_id
+    ).update(last_read_post_id=post_id, updated_at=timezone.now())
+    if not moved:
+        _mark_read_to(user, thread, post_id)
+
+
 # --- Writing ------------------------------------------------------------------------------------
 
 
@@ -174,13 +184,14 @@ def _create_post(
     except IntegrityError:
         # The same client id arrived twice at once: the other request made the post.
         return Post.objects.get(author=author, client_id=client_id), False
-    _set_mentions(post, handles)
+    if handles:  # a new post has no mentions to clear
+        _set_mentions(post, handles)
     attachments.store(post=post, checked_uploads=checked, uploader=author)
     Thread.objects.filter(pk=thread.pk).update(
         post_count=F("post_count") + 1, last_post=post, last_activity_at=post.created_at
     )
     _follow(author, thread)
-    _mark_read_to(author, thread, post.pk)
+    _mark_own_post_read(author, thread, post.pk)
     return post, True
 
 

@@ -23,10 +23,14 @@ CSRF_PLACEHOLDER = "\x00csrf\x00"
 KEPT_FRAGMENTS = 2000  # a few hundred KiB to a few MiB per process
 
 
-def post_html(post: Post) -> str:
-    """The post as `messaging/_post.html` shows it on the thread page, for any member."""
+def post_html(post: Post, *, new: bool = False) -> str:
+    """The post as `messaging/_post.html` shows it on the thread page, for any member. A `new`
+    post has no reactions yet."""
     thread = post.thread
-    selectors.attach_reactions([post], user=None)
+    if new:
+        post.reaction_summary = selectors.reaction_summary({})
+    else:
+        selectors.attach_reactions([post], user=None)
     return render_to_string(
         POST_TEMPLATE,
         {

@@ -168,10 +168,12 @@ def attach_reactions(posts: list[Post], user) -> None:
     for row in rows:
         by_post.setdefault(row["post_id"], {})[row["kind"]] = (row["count"], row["mine"] > 0)
     for post in posts:
-        counts = by_post.get(post.pk, {})
-        post.reaction_summary = [
-            (kind, emoji, *counts.get(kind, (0, False))) for kind, emoji in Reaction.Kind.choices
-        ]
+        post.reaction_summary = reaction_summary(by_post.get(post.pk, {}))
+
+
+def reaction_summary(counts: dict[str, tuple[int, bool]]) -> list[tuple[str, str, int, bool]]:
+    """[(kind, emoji, count, mine)] in the fixed order, from {kind: (count, mine)}."""
+    return [(kind, emoji, *counts.get(kind, (0, False))) for kind, emoji in Reaction.Kind.choices]
 
 
 def read_position(thread: Thread, user) -> int | None:
