@@ -208,8 +208,9 @@ def unread_threads_by_club(user) -> dict[int, int]:
     """For each of the member's clubs with unread posts, how many threads have some. One query."""
     if not access.is_active_user(user):
         return {}
-    # Inside the subquery on posts: the read state of the post's own thread.
-    read = ReadState.objects.filter(thread=OuterRef("thread"), user=user)
+    # The read state of the thread (of the outer query, not of each post: PostgreSQL then looks
+    # it up once per thread and scans only the posts after it, instead of once per post).
+    read = ReadState.objects.filter(thread=OuterRef(OuterRef("pk")), user=user)
     read = read.values("last_read_post_id")
     unread_post = Post.objects.filter(
         VISIBLE, thread=OuterRef("pk"), id__gt=Coalesce(Subquery(read[:1]), Value(0))
