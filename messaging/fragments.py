@@ -20,7 +20,7 @@ from .models import Post
 POST_TEMPLATE = "messaging/_post.html"
 # Cannot occur in a post: sources and names with a NUL character are refused.
 CSRF_PLACEHOLDER = "\x00csrf\x00"
-KEPT_FRAGMENTS = 2000  # a few hundred KiB to a few MiB per process
+KEPT_FRAGMENTS = 2000  # an ordinary post: 5-10 KiB with its key, so 10-20 MiB per process
 
 
 def post_html(post: Post, *, new: bool = False) -> str:
