@@ -155,6 +155,16 @@ def _mark_read_to(user: User, thread: Thread, post_id: int) -> None:
         state.save(update_fields=["last_read_post_id", "updated_at"])
 
 
+def _mark_own_post_read(user: User, thread: Thread, post_id: int) -> None:
+    """The author has read their new post, the thread's newest: one UPDATE when they have a
+    read position already."""
+    moved = ReadState.objects.filter(
+        user=user, thread=thread, last_read_post_id__lt=post_id
+    ).update(last_read_post_id=post_id, updated_at=timezone.now())
+    if not moved:
+        _mark_read_to(user, thread, post_id)
+
+
 # --- Writing ------------------------------------------------------------------------------------
 
 
@@ -184,13 +194,13 @@ def _create_post(
     except IntegrityError:
         # The same client id arrived twice at once: the other request made the post.
         return Post.objects.get(author=author, client_id=client_id), False
-    mentioned = _set_mentions(post, handles)
+    mentioned = _set_mentions(post, handles) if handles else set()  # a new post: none before
     attachments.store(post=post, checked_uploads=checked, uploader=author)
     Thread.objects.filter(pk=thread.pk).update(
         post_count=F("post_count") + 1, last_post=post, last_activity_at=post.created_at
     )
     _follow(author, thread)
-    _mark_read_to(author, thread, post.pk)
+    _mark_own_post_read(author, thread, post.pk)
     _tell_members(post, mentioned, first=first)
     return post, True
 

@@ -54,12 +54,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(stream, self.channel_name)
 
     async def send_frame(self, frame: dict) -> None:
-        text = json.dumps(frame, ensure_ascii=False)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate echoed from a frame ("\ud800"): escape it
-            text = json.dumps(frame)
-        await self.send(text_data=text)
+        await self.send(text_data=events.frame_text(frame))
 
     # --- Frames from the page -------------------------------------------------------------------
 
@@ -107,9 +102,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- Messages from the channel layer --------------------------------------------------------
 
     async def stream_event(self, message):
-        frame = message["frame"]
-        if frame["stream"] in self.subscriptions or frame["stream"] == self.personal:
-            await self.send_frame(frame)
+        """A logged event, the same for every reader: its text is sent as it is."""
+        stream = message["stream"]
+        if stream in self.subscriptions or stream == self.personal:
+            await self.send(text_data=message["text"])
 
     async def stream_ephemeral(self, message):
         """Typing and presence: not logged, not numbered; typing is not echoed to its writer."""

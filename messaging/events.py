@@ -7,14 +7,15 @@ that a page can tell whether it missed one and ask for it again (see docs/realti
 Group names are built from ids only.
 """
 
+import json
 import logging
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F
+from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from . import fragments
@@ -32,11 +33,16 @@ def user_stream(user_id: int) -> str:
 
 
 def _next_seq(stream: str) -> int:
-    """The next number on the stream. The counter row stays locked until the transaction ends,
-    so two writers on one club take their numbers one after the other."""
-    StreamCounter.objects.get_or_create(stream=stream)
-    StreamCounter.objects.filter(stream=stream).update(last_seq=F("last_seq") + 1)
-    return StreamCounter.objects.select_for_update().get(stream=stream).last_seq
+    """The next number on the stream, in one statement. The counter row stays locked until the
+    transaction ends, so two writers on one club take their numbers one after the other."""
+    table = connection.ops.quote_name(StreamCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (stream, last_seq) VALUES (%s, 1) ON CONFLICT (stream) "
+            f"DO UPDATE SET last_seq = {table}.last_seq + 1 RETURNING last_seq",
+            [stream],
+        )
+        return cursor.fetchone()[0]
 
 
 def current_seq(stream: str) -> int:
@@ -52,9 +58,20 @@ def publish(stream: str, event_type: str, **data) -> EventLog:
     event = EventLog.objects.create(
         stream=stream, seq=_next_seq(stream), type=event_type, data=data
     )
-    frame = event.as_frame()
-    transaction.on_commit(lambda: send_to_group(stream, {"type": "stream.event", "frame": frame}))
+    # Serialised once here rather than once per reader: the consumers send the text as it is.
+    message = {"type": "stream.event", "stream": stream, "text": frame_text(event.as_frame())}
+    transaction.on_commit(lambda: send_to_group(stream, message))
     return event
+
+
+def frame_text(frame: dict) -> str:
+    """A frame as the JSON text a websocket sends."""
+    text = json.dumps(frame, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed from a frame ("\ud800"): escape it
+        text = json.dumps(frame)
+    return text
 
 
 def send_to_group(group: str, message: dict) -> bool:
@@ -103,7 +120,7 @@ def post_created(post) -> EventLog:
         post=post.pk,
         author=post.author_id,
         author_name=author.display_name if author else "",
-        html=fragments.post_html(post),
+        html=fragments.post_html(post, new=True),
     )
 
 

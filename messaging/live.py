@@ -157,8 +157,11 @@ async def unsubscribe(consumer, frame):
 def _post_over_socket(user_id: int, thread_id: int, client_id: str, source: str) -> Post:
     if not _within_rate(f"live-post:{user_id}", settings.LIVE_POSTS_PER_MINUTE):
         raise FrameError("trop de messages en peu de temps : patientez une minute")
-    thread = _thread_for_member(user_id, thread_id)
-    user = User.objects.get(pk=user_id)
+    # The action checks the membership (PermissionDenied, below); the profile is for the event.
+    user = User.objects.select_related("profile").filter(pk=user_id, is_active=True).first()
+    thread = Thread.objects.select_related("club").filter(pk=thread_id).first()
+    if user is None or thread is None:
+        raise FrameError("fil introuvable")
     try:
         return actions.post_reply(author=user, thread=thread, source=source, client_id=client_id)
     except ActionError as error:

@@ -87,6 +87,7 @@ def club_threads(club: Club, user, *, filter_name: str = "") -> QuerySet[Thread]
     threads = (
         Thread.objects.filter(club=club)
         .select_related("author__profile", "last_post__author__profile")
+        .defer("search_document", "last_post__search_document")
         .annotate(
             last_read=Subquery(read[:1]),
             read_up_to=Coalesce(Subquery(read[:1]), Value(0)),
@@ -130,8 +131,11 @@ class PostWindow:
 
 
 def _posts_of(thread: Thread) -> QuerySet[Post]:
-    return thread.posts.select_related("author__profile", "hidden_by__profile").prefetch_related(
-        "attachments"
+    # The search vector is the database's (search/), never shown: not loaded with each post.
+    return (
+        thread.posts.select_related("author__profile", "hidden_by__profile")
+        .prefetch_related("attachments")
+        .defer("search_document")
     )
 
 
@@ -168,10 +172,12 @@ def attach_reactions(posts: list[Post], user) -> None:
     for row in rows:
         by_post.setdefault(row["post_id"], {})[row["kind"]] = (row["count"], row["mine"] > 0)
     for post in posts:
-        counts = by_post.get(post.pk, {})
-        post.reaction_summary = [
-            (kind, emoji, *counts.get(kind, (0, False))) for kind, emoji in Reaction.Kind.choices
-        ]
+        post.reaction_summary = reaction_summary(by_post.get(post.pk, {}))
+
+
+def reaction_summary(counts: dict[str, tuple[int, bool]]) -> list[tuple[str, str, int, bool]]:
+    """[(kind, emoji, count, mine)] in the fixed order, from {kind: (count, mine)}."""
+    return [(kind, emoji, *counts.get(kind, (0, False))) for kind, emoji in Reaction.Kind.choices]
 
 
 def read_position(thread: Thread, user) -> int | None:
@@ -206,8 +212,9 @@ def unread_threads_by_club(user) -> dict[int, int]:
     """For each of the member's clubs with unread posts, how many threads have some. One query."""
     if not access.is_active_user(user):
         return {}
-    # Inside the subquery on posts: the read state of the post's own thread.
-    read = ReadState.objects.filter(thread=OuterRef("thread"), user=user)
+    # The read state of the thread (of the outer query, not of each post: PostgreSQL then looks
+    # it up once per thread and scans only the posts after it, instead of once per post).
+    read = ReadState.objects.filter(thread=OuterRef(OuterRef("pk")), user=user)
     read = read.values("last_read_post_id")
     unread_post = Post.objects.filter(
         VISIBLE, thread=OuterRef("pk"), id__gt=Coalesce(Subquery(read[:1]), Value(0))

@@ -90,7 +90,7 @@ def thread_page(request, slug, pk):
         elif first_unread is not None:
             from_id = first_unread
     window = selectors.post_window(thread, request.user, from_id=from_id, before_id=before_id)
-    if window.last_id:
+    if window.last_id and (last_read is None or window.last_id > last_read):  # never backwards
         actions.mark_read(user=request.user, thread=thread, up_to_post_id=window.last_id)
     reply_form = PostForm(initial={"source": _quoted_source(request, thread)})
     return render(

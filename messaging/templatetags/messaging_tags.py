@@ -3,9 +3,10 @@ discussions: the template asks for it."""
 
 from django import template
 from django.core.paginator import Paginator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from messaging import selectors
+from messaging import fragments, selectors
 from messaging.forms import ThreadForm
 
 register = template.Library()
@@ -60,3 +61,10 @@ def reaction_label(kind: str) -> str:
 def unread_badge(context, club):
     """The number of the club's threads with unread posts, for the header."""
     return {"count": context.get("unread_by_club", {}).get(club.pk, 0), "club": club}
+
+
+@register.simple_tag(takes_context=True)
+def page_post(context, post):
+    """A post of the thread page (`messaging/_post.html`), rendered once per kind of reader."""
+    page = {name: context.get(name) for name in fragments.PAGE_NAMES}
+    return mark_safe(fragments.page_post_html(post, page))

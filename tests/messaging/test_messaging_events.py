@@ -2,6 +2,7 @@
 after commit, catch-up, purge, and a channel layer that is out of reach."""
 
 import io
+import json
 import logging
 from datetime import timedelta
 
@@ -107,15 +108,20 @@ def test_an_event_is_sent_only_once_the_transaction_commits(
             assert sent == []
         assert sent == []
     assert len(callbacks) == 1
-    assert sent == [(STREAM, {"type": "stream.event", "frame": event.as_frame()})]
-    assert sent[0][1]["frame"] == {
-        "type": "event",
-        "stream": STREAM,
-        "seq": 1,
-        "event": "thread.locked",
-        "thread": 3,
-        "value": True,
-    }
+    [(group, message)] = sent
+    assert (group, message["type"], message["stream"]) == (STREAM, "stream.event", STREAM)
+    assert (
+        json.loads(message["text"])
+        == event.as_frame()
+        == {
+            "type": "event",
+            "stream": STREAM,
+            "seq": 1,
+            "event": "thread.locked",
+            "thread": 3,
+            "value": True,
+        }
+    )
 
 
 @pytest.mark.django_db
@@ -140,7 +146,7 @@ def test_with_real_transactions_the_event_leaves_at_commit_and_never_on_rollback
     with transaction.atomic():
         events.publish(STREAM, "thread.pinned", value=True)
         assert sent == []
-    assert [frame["frame"]["seq"] for _group, frame in sent] == [1]
+    assert [json.loads(message["text"])["seq"] for _group, message in sent] == [1]
 
     with pytest.raises(RuntimeError), transaction.atomic():
         events.publish(STREAM, "thread.pinned", value=False)
@@ -160,8 +166,9 @@ def test_a_real_action_publishes_its_event_after_commit(
         assert sent == []
     [(group, message)] = sent
     assert group == events.club_stream(club.pk)
-    assert message["frame"]["event"] == "post.created"
-    assert message["frame"]["post"] == post.pk
+    frame = json.loads(message["text"])
+    assert frame["event"] == "post.created"
+    assert frame["post"] == post.pk
 
 
 # --- Catch-up -----------------------------------------------------------------------------------
@@ -299,3 +306,8 @@ def test_a_post_is_saved_and_logged_when_the_layer_is_out_of_reach(
     logged = EventLog.objects.get(stream=events.club_stream(club.pk), data__post=post.pk)
     assert logged.type == "post.created"
     assert events.events_after(logged.stream, logged.seq - 1) == [logged]
+
+
+def test_an_event_is_serialised_once_as_readable_utf8_and_a_lone_surrogate_is_escaped():
+    assert events.frame_text({"html": "Été"}) == '{"html": "Été"}'
+    assert events.frame_text({"source": "\ud800"}) == '{"source": "\\ud800"}'
