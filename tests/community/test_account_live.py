@@ -45,7 +45,7 @@ async def open_socket(session: SessionStore) -> WebsocketCommunicator:
 
 
 async def assert_closed(socket, codes=(CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN)):
-    output = await socket.receive_output(timeout=2)
+    output = await socket.receive_output(timeout=5)
     assert output["type"] == "websocket.close"
     assert output["code"] in codes
 

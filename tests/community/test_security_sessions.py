@@ -37,7 +37,7 @@ async def open_socket(browser: Client) -> WebsocketCommunicator:
 
 
 async def assert_closed_as_logged_out(socket):
-    assert await socket.receive_output(timeout=2) == {
+    assert await socket.receive_output(timeout=5) == {
         "type": "websocket.close",
         "code": CLOSE_UNAUTHENTICATED,
     }
@@ -100,5 +100,5 @@ async def test_saving_other_fields_does_not_disturb_open_pages(member):
 
     await rename()
     await socket.send_json_to({"type": "ping", "id": 2})
-    assert (await socket.receive_json_from(timeout=2))["type"] == "pong"
+    assert (await socket.receive_json_from(timeout=5))["type"] == "pong"
     await socket.disconnect()

@@ -49,7 +49,11 @@ def mailbox():
 def base_url(request, mailbox):
     smtp = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mailbox.port)}
     smtp.update(EMAIL_USE_TLS="0", EMAIL_USE_SSL="0")
-    server = DaphneProcess({**request.getfixturevalue("server_env"), **smtp})
+    env = {**request.getfixturevalue("server_env"), **smtp}
+    # The server's log sits next to the failures' screenshots (test-output/).
+    OUTPUT.mkdir(exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    server = DaphneProcess(env, log_path=OUTPUT / f"daphne-{worker}.log")
     yield server.url
     server.stop()
 

@@ -55,7 +55,7 @@ async def subscribed(user, club, after=None):
     return socket
 
 
-async def next_event(socket, timeout=2):
+async def next_event(socket, timeout=5):
     while True:
         frame = await socket.receive_json_from(timeout=timeout)
         if frame["type"] == "event":
@@ -316,7 +316,7 @@ async def test_a_removed_member_stops_receiving_the_club_at_once(
     socket = await subscribed(member, club)
     membership = await db(lambda: member.club_memberships.get(club=club))()
     await db(club_actions.remove_member)(actor=moderator, membership=membership)
-    assert await socket.receive_json_from(timeout=1) == {
+    assert await socket.receive_json_from(timeout=5) == {
         "type": "unsubscribed",
         "stream": f"club.{club.pk}",
         "reason": "access",
@@ -329,7 +329,7 @@ async def test_a_removed_member_stops_receiving_the_club_at_once(
 async def test_a_banned_member_stops_receiving_the_club(member, moderator, club):
     socket = await subscribed(member, club)
     await db(club_actions.ban_member)(actor=moderator, club=club, user=member, reason="Spam")
-    assert (await socket.receive_json_from(timeout=1))["reason"] == "access"
+    assert (await socket.receive_json_from(timeout=5))["reason"] == "access"
     await socket.disconnect()
 
 
@@ -342,7 +342,7 @@ async def test_a_deactivated_account_is_disconnected(member, club):
         member.save()
 
     await deactivate()
-    assert (await socket.receive_output(timeout=1)) == {
+    assert (await socket.receive_output(timeout=5)) == {
         "type": "websocket.close",
         "code": CLOSE_FORBIDDEN,
     }
@@ -364,7 +364,7 @@ async def test_logging_out_closes_that_session_s_pages_only(member, club):
         logout(request)
 
     await log_out()
-    assert await this_page.receive_output(timeout=1) == {
+    assert await this_page.receive_output(timeout=5) == {
         "type": "websocket.close",
         "code": CLOSE_UNAUTHENTICATED,
     }
@@ -420,7 +420,7 @@ async def test_a_frame_over_64_kb_closes_the_connection_with_1009(member):
     socket = await open_socket(member)
     await socket.send_to(text_data=json.dumps({"type": "ping", "id": "x" * 70_000}))
     assert (await socket.receive_json_from())["reason"] == "trame trop grande"
-    assert await socket.receive_output(timeout=1) == {
+    assert await socket.receive_output(timeout=5) == {
         "type": "websocket.close",
         "code": CLOSE_TOO_BIG,
     }

@@ -27,7 +27,7 @@ def cookie_for(user) -> bytes:
 
 async def next_count(socket) -> int:
     while True:
-        frame = await socket.receive_json_from(timeout=3)
+        frame = await socket.receive_json_from(timeout=5)
         if frame["type"] == "notifications":
             return frame["unread"]
 

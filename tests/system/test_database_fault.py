@@ -144,7 +144,7 @@ def wait_for_all(member: Member, status: int, within: float) -> dict[str, int]:
 def test_an_unreachable_database_gives_the_503_page_then_the_site_recovers(site_through_relay):
     site, relay = site_through_relay
     member = Member(site.url, "secretaire@demo.test", PASSWORD)
-    thread_path, _club_id = thread_and_club(member)
+    thread_path, _club_id = thread_and_club(member, site)
     assert statuses(member) == dict.fromkeys(PAGES, 200)
 
     relay.cut()
