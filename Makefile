@@ -51,6 +51,7 @@ format: install-test
 # Speed and scale against baselines, on the local PostgreSQL and Redis (docs/performance.md).
 bench: install-test
 	$(BIN)/python -m bench.run
+	$(BIN)/python bench/search_latency.py
 
 # Load and soak: 200 simulated members for 2 minutes against one daphne process, PostgreSQL and
 # Redis on loopback (SOAK_MEMBERS, SOAK_SECONDS, SOAK_DATABASE_URL, REDIS_URL).
