@@ -157,6 +157,12 @@ def thread_solved(thread) -> EventLog:
 
 
 def thread_moved(thread, *, from_club_id: int) -> None:
+    """Tell both clubs. In the log of the club it left, the thread's earlier events (its title,
+    its posts) become the news that it moved: a catch-up by someone who may not follow it into
+    its new club no longer hands them its content. Numbers stay as they were, without gaps."""
     data = {"thread": thread.pk, "from_club": from_club_id, "to_club": thread.club_id}
+    EventLog.objects.filter(stream=club_stream(from_club_id), data__thread=thread.pk).update(
+        type="thread.moved", data=data
+    )
     publish(club_stream(from_club_id), "thread.moved", **data)
     publish(club_stream(thread.club_id), "thread.moved", **data)

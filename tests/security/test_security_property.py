@@ -85,6 +85,8 @@ class ModelThread:
     marker: str
     club: str
     posts: dict[int, ModelPost] = field(default_factory=dict)
+    #: Clubs it was in before a move: their members were told of it then.
+    former_clubs: set[str] = field(default_factory=set)
 
 
 class World(RuleBasedStateMachine):
@@ -404,6 +406,7 @@ class World(RuleBasedStateMachine):
                 messaging_actions.move_thread(**call)
             return
         messaging_actions.move_thread(**call)
+        thread.former_clubs.add(thread.club)
         thread.club = to_club
 
     # --- Guides ---------------------------------------------------------------------------------
@@ -473,8 +476,14 @@ class World(RuleBasedStateMachine):
                 assert markers_in(f"{hit.title} {hit.snippet} {hit.url}") <= allowed, person
 
     def check_notifications(self, person):
-        """Notifications name threads: only those the person may still read."""
-        allowed = {t.marker for t in self.threads.values() if self.is_member(person, t.club)}
+        """Notifications name threads: those the person may read, or that they were told of
+        before the thread moved, while they remain members of the club it was in (a notice
+        already received is not taken back; leaving that club takes it away)."""
+        allowed = {
+            t.marker
+            for t in self.threads.values()
+            if any(self.is_member(person, club) for club in {t.club} | t.former_clubs)
+        }
         texts = " ".join(
             n.text for n in notification_selectors.notifications_page_list(self.users[person])
         )

@@ -68,3 +68,21 @@ def test_a_hidden_post_of_a_moved_thread_is_not_replayed_in_its_first_club(
 
     assert "déplacémot" not in replayed(club)
     assert "déplacémot" not in replayed(other_club)
+
+
+@pytest.mark.django_db
+def test_a_moved_thread_is_not_replayed_in_the_club_it_left(
+    club, other_club, owner, make_membership, member, make_thread, make_post
+):
+    thread = make_thread(club, member, title="Fil partimot", source="Texte partimot")
+    make_post(thread, member, source="Réponse partimot")
+    make_membership(owner, other_club, Role.OWNER)
+    actions.move_thread(moderator=owner, thread=thread, to_club=other_club)
+
+    frames = events.events_after(events.club_stream(club.pk), 0)
+    assert "partimot" not in replayed(club)
+    # The numbers stay without gaps; every event of the thread now says where it went.
+    assert [frame.seq for frame in frames] == list(range(1, len(frames) + 1))
+    assert {frame.type for frame in frames} == {"thread.moved"}
+    assert {frame.data["to_club"] for frame in frames} == {other_club.pk}
+    assert "partimot" not in replayed(other_club)  # its new club gets only the news of its arrival
