@@ -49,8 +49,8 @@ from messaging.models import Post, Thread
 from notifications import selectors as notification_selectors
 from search.sources import Criteria, search
 
-EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "8"))
-STEPS = int(os.environ.get("PROPERTY_STEPS", "14"))
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "5"))
+STEPS = int(os.environ.get("PROPERTY_STEPS", "12"))
 
 #: Every title, post and guide holds this word (so one search finds them all) and a marker.
 COMMON_WORD = "zorglub"
@@ -448,7 +448,9 @@ class World(RuleBasedStateMachine):
         client = self.clients[person]
         for pk, thread in self.threads.items():
             club = self.clubs[thread.club]
-            response = client.get(reverse("messaging:thread", args=[club.slug, pk]))
+            # From its first post (by default the page opens at the first unread one).
+            url = reverse("messaging:thread", args=[club.slug, pk])
+            response = client.get(url, {"depuis": 0})
             if not self.is_member(person, thread.club):
                 assert response.status_code == 404, (person, pk)
                 continue
