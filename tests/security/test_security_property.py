@@ -138,6 +138,8 @@ class World(RuleBasedStateMachine):
             self.clients[name].force_login(user)
         for audience in ((), ("alpha",), ("secret",)):
             self._publish_guide(None, audience)
+        for name in CLUBS:  # a thread in each club, so that the first steps have posts to act on
+            self.start_thread(club=name, person=self.manager_of(name))
 
     def _publish_guide(self, pk, audience) -> None:
         if pk is None:
@@ -178,7 +180,7 @@ class World(RuleBasedStateMachine):
                 found.add(post.marker)
                 if not required:
                     found |= post.old_markers  # the history of an edited post
-            elif post.hidden and self.is_manager(person, thread.club):
+            elif post.hidden and not post.deleted and self.is_manager(person, thread.club):
                 found.add(post.marker)  # moderators see what they hid, to restore it
                 if not required:
                     found |= post.old_markers
