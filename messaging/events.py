@@ -124,9 +124,25 @@ def post_created(post) -> EventLog:
     )
 
 
+#: Events after which the post's earlier faces must no longer be replayed.
+WITHDRAWING = {"post.deleted", "post.hidden"}
+
+
 def post_changed(post, event_type: str) -> EventLog:
     """post.edited, post.deleted, post.hidden or post.restored: the post's new face."""
-    return _thread_event(post.thread, event_type, post=post.pk, html=fragments.post_html(post))
+    html = fragments.post_html(post)
+    if event_type in WITHDRAWING:
+        _replace_logged_faces(post, html)
+    return _thread_event(post.thread, event_type, post=post.pk, html=html)
+
+
+def _replace_logged_faces(post, html: str) -> None:
+    """A deleted or hidden post's content must not come back through a catch-up (`events_after`
+    from an old number): its earlier events in the log, in whichever club's stream, now carry
+    the face it has now. A page that replays them ends where a live page is."""
+    for event in EventLog.objects.filter(data__post=post.pk, data__has_key="html"):
+        event.data = {**event.data, "html": html}
+        event.save(update_fields=["data"])
 
 
 def reaction_changed(post, *, user, kind: str, added: bool) -> EventLog:
@@ -158,6 +174,12 @@ def thread_solved(thread) -> EventLog:
 
 
 def thread_moved(thread, *, from_club_id: int) -> None:
+    """Tell both clubs. In the log of the club it left, the thread's earlier events (its title,
+    its posts) become the news that it moved: a catch-up by someone who may not follow it into
+    its new club no longer hands them its content. Numbers stay as they were, without gaps."""
     data = {"thread": thread.pk, "from_club": from_club_id, "to_club": thread.club_id}
+    EventLog.objects.filter(stream=club_stream(from_club_id), data__thread=thread.pk).update(
+        type="thread.moved", data=data
+    )
     publish(club_stream(from_club_id), "thread.moved", **data)
     publish(club_stream(thread.club_id), "thread.moved", **data)
