@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from community.models import User, normalise_email
@@ -258,11 +259,16 @@ def announce_report(request, report) -> None:
         report.with_outcome(InviteOutcome.ALREADY_INVITED)
     )
     skipped = len(report) - sent
-    message = _("%(sent)d invitation(s) envoyée(s).") % {"sent": sent}
+    # In French, 0 takes the singular, as 1 does (the msgids are the French text itself).
+    message = ngettext(
+        "%(sent)d invitation envoyée.", "%(sent)d invitations envoyées.", max(sent, 1)
+    ) % {"sent": sent}
     if skipped:
-        message += " " + _("%(skipped)d adresse(s) non invitée(s) : voir le détail.") % {
-            "skipped": skipped
-        }
+        message += " " + ngettext(
+            "%(skipped)d adresse non invitée : voir le détail.",
+            "%(skipped)d adresses non invitées : voir le détail.",
+            skipped,
+        ) % {"skipped": skipped}
     (messages.success if sent else messages.warning)(request, message)
 
 

@@ -209,7 +209,7 @@ def test_a_moderator_invites_pasted_addresses_and_sees_each_outcome(
         ("duplicate", "3", "nouvelle@mairie.fr", "en double dans la liste"),
     ]
     assert shown_messages(response) == [
-        "1 invitation(s) envoyée(s). 4 adresse(s) non invitée(s) : voir le détail."
+        "1 invitation envoyée. 4 adresses non invitées : voir le détail."
     ]
     assert [m.to for m in mail.outbox] == [["nouvelle@mairie.fr"]]
     invitation = Invitation.objects.get(club=club)
@@ -232,7 +232,7 @@ def test_inviting_an_address_already_invited_sends_it_again(
     assert report_rows(response) == [
         ("already_invited", "1", "nouvelle@mairie.fr", "déjà invitée : invitation renvoyée")
     ]
-    assert shown_messages(response) == ["1 invitation(s) envoyée(s)."]
+    assert shown_messages(response) == ["1 invitation envoyée."]
     assert len(mail.outbox) == 2
     assert Invitation.objects.filter(club=club).count() == 1
 
@@ -243,7 +243,7 @@ def test_when_nobody_is_invited_the_message_is_a_warning(as_user, moderator, clu
     )
     messages = list(get_messages(response.wsgi_request))
     assert [str(m) for m in messages] == [
-        "0 invitation(s) envoyée(s). 1 adresse(s) non invitée(s) : voir le détail."
+        "0 invitation envoyée. 1 adresse non invitée : voir le détail."
     ]
     assert messages[0].tags == "warning"
     assert mail.outbox == []
