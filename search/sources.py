@@ -133,7 +133,10 @@ def headlines(objects: list, *, text: str, criteria: Criteria, whole: bool) -> d
     if not objects:
         return {}
     if not full_text():
-        return {o.pk: highlight(getattr(o, text), criteria.terms, whole=whole) for o in objects}
+        return {
+            o.pk: highlight(without_markdown(getattr(o, text)), criteria.terms, whole=whole)
+            for o in objects
+        }
     model = type(objects[0])
     clean = Func(F(text), Value(START + STOP), Value(""), function="translate")
     headline = SearchHeadline(
@@ -149,7 +152,22 @@ def headlines(objects: list, *, text: str, criteria: Criteria, whole: bool) -> d
         fragment_delimiter=None if whole else " … ",
     )
     rows = model.objects.filter(pk__in=[o.pk for o in objects]).annotate(headline=headline)
-    return {pk: " ".join(h.split()) for pk, h in rows.values_list("pk", "headline")}
+    return {
+        pk: " ".join(without_markdown(h).split()) for pk, h in rows.values_list("pk", "headline")
+    }
+
+
+# Posts are Markdown: a snippet shows the words, not the syntax around them.
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MARKDOWN_MARKS = re.compile(
+    r"\*\*|__|~~|`+|^\s{0,3}(?:#{1,6}|>|[-*+]|\d+\.)\s+|(?<!\w)[*_]|[*_](?!\w)", re.M
+)
+
+
+def without_markdown(text: str) -> str:
+    """The text of Markdown without its marks: links keep their label, emphasis and code lose
+    their signs, headings, quotes and list items their leading sign."""
+    return MARKDOWN_MARKS.sub("", MARKDOWN_LINK.sub(r"\1", text))
 
 
 def _when(moment) -> str:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.utils import timezone
 
@@ -178,3 +179,20 @@ def test_highlight_marks_whole_words_and_cuts_long_texts():
     assert str(marked(snippet)).count("<mark>Délibération</mark>") == 1
     assert snippet.startswith("… ") and snippet.endswith(" …")
     assert len(snippet) < 300
+
+
+def test_a_snippet_shows_the_words_of_a_post_not_its_markdown(
+    search_page, member, author, club, make_thread
+):
+    source = (
+        "## Tarif\n\n> Le tarif est de **3,20 €** par _repas_, "
+        "voir [la délibération](https://exemple.fr).\n\n- `cantine`"
+    )
+    make_thread(club, author, title="Question", source=source)
+    response, text = search_page(member, q="tarif")
+    snippet = BeautifulSoup(text, "html.parser").select_one(".search-result__snippet")
+    words = snippet.get_text()
+    for mark in ("**", "##", ">", "_repas", "](", "`"):
+        assert mark not in words
+    assert "3,20 € par repas, voir la délibération" in words
+    assert snippet.find("mark").get_text() == "Tarif"
