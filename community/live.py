@@ -5,6 +5,7 @@ or a session logs out): they only speak to the channel layer, by group name buil
 The consumer (messaging.consumers) re-checks access when it receives them.
 """
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
@@ -36,7 +37,21 @@ def session_ended(user_id: int, session_key: str | None) -> None:
     transaction.on_commit(lambda: _send(user_id, message))
 
 
-def notifications_changed(user_id: int) -> None:
-    """After commit: the person's notifications changed; their open pages update their badge
-    (each connection counts them, so that nothing is counted for people who are not online)."""
-    transaction.on_commit(lambda: _send(user_id, {"type": "notifications.changed"}))
+def notifications_changed(*user_ids: int) -> None:
+    """After commit: these people's notifications changed; their open pages update their badge
+    (each connection counts them, so that nothing is counted for people who are not online).
+    A reply in a thread with a thousand followers is one call, its messages sent together."""
+    ids = sorted(set(user_ids))
+    if ids:
+        transaction.on_commit(lambda: _send_to_each(ids, {"type": "notifications.changed"}))
+
+
+def _send_to_each(user_ids: list[int], message: dict) -> None:
+    async def send_all():
+        layer = get_channel_layer()
+        await asyncio.gather(*(layer.group_send(personal_group(u), message) for u in user_ids))
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:  # the layer is down: pages re-count when they reconnect
+        logger.warning("Couche de canaux injoignable : %s non transmis", message["type"])

@@ -37,8 +37,7 @@ def group_window() -> timedelta:
 def on_commit_notified(notifications: list[Notification]) -> None:
     """After commit: the recipients' open pages update their badge, and the notifications to
     email join their recipient's batch."""
-    for notification in notifications:
-        live.notifications_changed(notification.recipient_id)
+    live.notifications_changed(*(n.recipient_id for n in notifications))
     pending = [(n.recipient_id, n.pk) for n in notifications if n.email_pending]
     if pending:
         transaction.on_commit(lambda: _schedule_batches(pending))
