@@ -6,10 +6,10 @@ from allauth.usersessions.models import UserSession
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
+from live_sessions import logged_in_session
 
 from community import actions, security
 from community.asgi import application
@@ -22,11 +22,7 @@ db = database_sync_to_async
 @db
 def tracked_session(user) -> SessionStore:
     """A logged-in session, listed among the account's sessions as a login would list it."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
+    session = logged_in_session(user)
     UserSession.objects.create(
         user=user, session_key=session.session_key, ip="127.0.0.1", user_agent="test"
     )

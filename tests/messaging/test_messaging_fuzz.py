@@ -8,12 +8,10 @@ import logging
 
 import pytest
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from live_sessions import session_cookie
 
 from community.asgi import application
 from messaging import live
@@ -101,12 +99,7 @@ def typed_frames(known: dict):
 
 
 def logged_in_cookie(user) -> bytes:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+    return session_cookie(user)
 
 
 async def exchange(cookie: bytes, text: str) -> list[dict]:

@@ -8,8 +8,8 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from live_sessions import logged_in_session
 
 from clubs import actions as club_actions
 from clubs.models import Role
@@ -24,12 +24,7 @@ db = database_sync_to_async
 
 @db
 def session_for(user) -> SessionStore:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session
+    return logged_in_session(user)
 
 
 async def open_socket(user, session=None):
