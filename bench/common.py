@@ -15,6 +15,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,12 +107,14 @@ class Server:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
+        # The server's output goes to a file: a pipe nobody reads would fill up and stop it.
+        self.log = tempfile.NamedTemporaryFile(prefix="entrepairs-bench-", suffix=".log")  # noqa: SIM115 (closed by stop())
         self.process = subprocess.Popen(
             [part.format(port=self.port) for part in command],
             cwd=ROOT,
             env=env or os.environ.copy(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         os.sched_setaffinity(self.process.pid, SERVER_CORES)
         self._wait_until_listening()
@@ -120,7 +123,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server stopped: {self.process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"server stopped: {self.log_tail()}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return
@@ -128,6 +131,9 @@ class Server:
                 time.sleep(0.1)
         self.stop()
         raise TimeoutError(f"nothing listens on port {self.port} after {timeout} s")
+
+    def log_tail(self, size: int = 4000) -> str:
+        return Path(self.log.name).read_bytes()[-size:].decode(errors="replace")
 
     def rss_bytes(self) -> int:
         """Resident memory, from /proc/<pid>/status."""
@@ -152,7 +158,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
-        self.process.stderr.close()
+        self.log.close()
 
     def __enter__(self):
         return self

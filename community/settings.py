@@ -156,11 +156,17 @@ if CHANNEL_LAYER not in CHANNEL_LAYER_BACKENDS:
     raise ImproperlyConfigured(
         f"CHANNEL_LAYER={CHANNEL_LAYER!r} : valeurs possibles « core » ou « pubsub »."
     )
+# The core layer queues every message for one daphne process in a single Redis key, dropped
+# beyond its capacity (100 by default, logged at INFO by channels_redis): a reply with a hundred
+# followers online is a hundred badge messages at once. The key empties as fast as the process
+# reads it, and its messages expire after 60 s.
+CHANNEL_CAPACITY = int(os.environ.get("CHANNEL_CAPACITY", "10000"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": CHANNEL_LAYER_BACKENDS[CHANNEL_LAYER],
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX}
+            | ({"capacity": CHANNEL_CAPACITY} if CHANNEL_LAYER == "core" else {}),
         }
     }
     CACHES = {
@@ -362,7 +368,9 @@ LOGGING = {
     "loggers": {
         name: {"level": os.environ.get("LOG_LEVEL", "INFO")}
         for name in ("community", "clubs", "messaging", "notifications", "cms")
-    },
+    }
+    # Messages dropped for want of capacity are logged at INFO: they must be seen.
+    | {"channels_redis": {"level": "INFO"}},
 }
 
 # --- Entre pairs --------------------------------------------------------------------------------
