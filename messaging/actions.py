@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -196,13 +197,31 @@ def _create_post(
         return Post.objects.get(author=author, client_id=client_id), False
     mentioned = _set_mentions(post, handles) if handles else set()  # a new post: none before
     attachments.store(post=post, checked_uploads=checked, uploader=author)
-    Thread.objects.filter(pk=thread.pk).update(
-        post_count=F("post_count") + 1, last_post=post, last_activity_at=post.created_at
-    )
     _follow(author, thread)
     _mark_own_post_read(author, thread, post.pk)
     _tell_members(post, mentioned, first=first)
     return post, True
+
+
+def _count_in_thread(post: Post, *, even_if_locked: bool) -> None:
+    """Count the post in its thread. Called last, just before the commit: the UPDATE holds the
+    thread's row until then, and the replies to one thread wait for each other from there
+    only. Posts may so reach it out of order: the newest one stays its last post. A thread
+    locked since the check refuses the reply, and the whole transaction is undone."""
+    threads = Thread.objects.filter(pk=post.thread_id)
+    if not even_if_locked:
+        threads = threads.filter(locked=False)
+    counted = threads.update(
+        post_count=F("post_count") + 1,
+        last_post=Case(
+            When(Q(last_post__isnull=True) | Q(last_post__lt=post.pk), then=Value(post.pk)),
+            default=F("last_post"),
+            output_field=BigIntegerField(),
+        ),
+        last_activity_at=Greatest(F("last_activity_at"), Value(post.created_at)),
+    )
+    if not counted:
+        raise ActionError(_("Ce fil est verrouillé : on n'y répond plus."), "locked")
 
 
 def _tell_members(post: Post, mentioned: set[int], *, first: bool) -> None:
@@ -253,6 +272,7 @@ def start_thread(
         # this one must not leave an empty thread behind.
         thread.delete()
         return post.thread
+    _count_in_thread(post, even_if_locked=True)  # a new thread: nobody else waits for it
     thread.refresh_from_db()
     events.thread_created(thread)
     events.post_created(post)
@@ -274,15 +294,18 @@ def post_reply(
     if existing is not None:
         return existing
     _require_writable(thread.club)
-    thread = Thread.objects.select_for_update().select_related("club").get(pk=thread.pk)
-    if thread.locked and not access.is_moderator(membership):
+    moderator = access.is_moderator(membership)
+    if thread.locked and not moderator:
         raise ActionError(_("Ce fil est verrouillé : on n'y répond plus."), "locked")
     source = _clean_source(source)
     post, created = _create_post(
         author=author, thread=thread, source=source, client_id=client_id, uploads=uploads
     )
     if created:
+        # The event numbers the club's stream and the count locks the thread: both last, so
+        # that replies to one club wait for each other as briefly as possible.
         events.post_created(post)
+        _count_in_thread(post, even_if_locked=moderator)
     return post
 
 

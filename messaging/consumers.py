@@ -6,11 +6,11 @@ connection or any other. Access is checked at each subscription and again whenev
 member's access changes (removal, ban, deactivation, logout).
 """
 
+import asyncio
 import json
 import logging
 import time
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -37,6 +37,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.subscriptions: dict[str, int] = {}  # stream → club id ("user.N" → 0)
         self.last_typing: dict[int, float] = {}
         self.viewing: dict[int, int] = {}  # thread id → club id, for presence
+        self.badge_counting: asyncio.Task | None = None
+        self.badge_stale = False
         self.personal = events.user_stream(user.pk)
         await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
@@ -45,6 +47,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if not hasattr(self, "user"):
             return
+        if self.badge_counting:
+            self.badge_counting.cancel()
         for thread_id in list(self.viewing):
             try:
                 await live.left(self, thread_id)
@@ -114,7 +118,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send_frame(frame)
 
     async def access_changed(self, message):
-        still_allowed = await database_sync_to_async(live.allowed_streams)(
+        still_allowed = await live.database_call(live.allowed_streams)(
             self.user.pk, list(self.subscriptions)
         )
         if still_allowed is None:  # the account is gone or deactivated
@@ -122,7 +126,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         # A password change ends the other sessions: their pages close like a logout's.
         session_key = getattr(self.scope.get("session"), "session_key", None)
-        if not await database_sync_to_async(live.login_still_valid)(self.user.pk, session_key):
+        if not await live.database_call(live.login_still_valid)(self.user.pk, session_key):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         for stream in [s for s in self.subscriptions if s not in still_allowed]:
@@ -131,10 +135,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send_frame({"type": "unsubscribed", "stream": stream, "reason": "access"})
 
     async def notifications_changed(self, message):
-        """The member's notifications changed: the page updates its header badge."""
+        """The member's notifications changed: the page updates its header badge.
+
+        Counted beside the stream rather than in it, so that the thread's events do not wait
+        for the count; and a burst of changes (a busy thread's replies) while a count runs
+        makes one more count, not one each."""
+        self.badge_stale = True
+        if self.badge_counting is None or self.badge_counting.done():
+            self.badge_counting = asyncio.create_task(self.count_badge())
+
+    async def count_badge(self):
         user = self.user
-        unread = await database_sync_to_async(lambda: notifications.unread_count(user))()
-        await self.send_frame({"type": "notifications", "unread": unread})
+        while self.badge_stale:
+            self.badge_stale = False
+            try:
+                unread = await live.database_call(lambda: notifications.unread_count(user))()
+                await self.send_frame({"type": "notifications", "unread": unread})
+            except Exception:  # the next change or reload counts again; the socket stays
+                logger.warning("Pastille de notifications non mise à jour", exc_info=True)
 
     async def session_ended(self, message):
         session = self.scope.get("session")

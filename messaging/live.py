@@ -23,6 +23,18 @@ from . import actions, events
 from .models import Post, Thread
 
 
+def database_call(function):
+    """`function` made awaitable, run in a worker thread with its own database connection.
+
+    Channels runs every such call in one shared thread by default, so that one page's slow
+    query made every other page of the process wait: 50 pages following a busy thread counted
+    their badges one after the other while posts queued behind them. PostgreSQL takes many
+    connections at once, so each call takes a thread of the pool. SQLite takes one writer at a
+    time: there, calls keep to the one thread."""
+    one_at_a_time = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    return database_sync_to_async(function, thread_sensitive=one_at_a_time)
+
+
 class FrameError(Exception):
     """A frame the server cannot act on; its message goes back to the page."""
 
@@ -126,17 +138,17 @@ async def subscribe(consumer, frame):
     after = _positive_int(frame, "after", required=False)
     if not isinstance(stream, str) or len(stream) > 40:
         raise FrameError("« stream » attendu")
-    if not await database_sync_to_async(may_follow)(consumer.user.pk, stream):
+    if not await database_call(may_follow)(consumer.user.pk, stream):
         raise FrameError("flux introuvable")  # the same answer for missing and forbidden
     # Join the group first, then replay: an event sent in between arrives twice at worst, and
     # the page drops what it has already seen by its sequence number.
     await consumer.channel_layer.group_add(stream, consumer.channel_name)
     consumer.subscriptions[stream] = _club_id_of_stream(stream) or 0
-    seq = await database_sync_to_async(events.current_seq)(stream)
+    seq = await database_call(events.current_seq)(stream)
     await consumer.send_frame({"type": "subscribed", "stream": stream, "seq": seq})
     if after is None:
         return
-    missed = await database_sync_to_async(events.events_after)(stream, after)
+    missed = await database_call(events.events_after)(stream, after)
     if missed is None:
         await consumer.send_frame({"type": "resync", "stream": stream, "seq": seq})
         return
@@ -174,9 +186,7 @@ async def post(consumer, frame):
     thread_id = _positive_int(frame, "thread")
     client_id = _text(frame, "client_id", max_length=64)
     source = _text(frame, "source", max_length=actions.MAX_POST_LENGTH)
-    created = await database_sync_to_async(_post_over_socket)(
-        consumer.user.pk, thread_id, client_id, source
-    )
+    created = await database_call(_post_over_socket)(consumer.user.pk, thread_id, client_id, source)
     await consumer.send_frame(
         {"type": "ack", "client_id": client_id, "post": created.pk, "thread": thread_id}
     )
@@ -186,9 +196,9 @@ async def typing(consumer, frame):
     thread_id = _positive_int(frame, "thread")
     if not consumer.typing_allowed(thread_id):
         return  # silently dropped: typing is a hint, not a request
-    thread = await database_sync_to_async(_thread_for_member)(consumer.user.pk, thread_id)
+    thread = await database_call(_thread_for_member)(consumer.user.pk, thread_id)
     stream = events.club_stream(thread.club_id)
-    name = await database_sync_to_async(lambda: consumer.user.display_name)()
+    name = await database_call(lambda: consumer.user.display_name)()
     frame = {"type": "typing", "stream": stream, "thread": thread_id, "user": consumer.user.pk,
              "name": name}  # fmt: skip
     await consumer.channel_layer.group_send(stream, {"type": "stream.ephemeral", "frame": frame})
@@ -227,10 +237,10 @@ async def broadcast_presence(consumer, thread_id: int, club_id: int, readers: li
 
 async def viewing(consumer, frame):
     thread_id = _positive_int(frame, "thread")
-    thread = await database_sync_to_async(_thread_for_member)(consumer.user.pk, thread_id)
-    name = await database_sync_to_async(lambda: consumer.user.display_name)()
+    thread = await database_call(_thread_for_member)(consumer.user.pk, thread_id)
+    name = await database_call(lambda: consumer.user.display_name)()
     consumer.viewing[thread_id] = thread.club_id
-    readers = await database_sync_to_async(update_presence)(thread_id, consumer.user.pk, name)
+    readers = await database_call(update_presence)(thread_id, consumer.user.pk, name)
     if readers is not None:
         await broadcast_presence(consumer, thread_id, thread.club_id, readers)
 
@@ -240,7 +250,7 @@ async def left(consumer, thread_id: int) -> None:
     club_id = consumer.viewing.pop(thread_id, None)
     if club_id is None:
         return
-    readers = await database_sync_to_async(update_presence)(thread_id, consumer.user.pk, None)
+    readers = await database_call(update_presence)(thread_id, consumer.user.pk, None)
     if readers is not None:
         await broadcast_presence(consumer, thread_id, club_id, readers)
 
@@ -255,7 +265,7 @@ def _mark_read(user_id: int, thread_id: int, post_id: int) -> None:
 async def read(consumer, frame):
     thread_id = _positive_int(frame, "thread")
     post_id = _positive_int(frame, "post")
-    await database_sync_to_async(_mark_read)(consumer.user.pk, thread_id, post_id)
+    await database_call(_mark_read)(consumer.user.pk, thread_id, post_id)
     await consumer.send_frame({"type": "read", "thread": thread_id, "post": post_id})
 
 

@@ -131,7 +131,9 @@ function applyToThread(frame) {
     const list = document.getElementById("messages");
     list.querySelector(".empty-state")?.remove();
     const atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 200;
-    list.append(fragment(frame.html));
+    // Two replies at once may arrive in either order: each takes its place by number.
+    const later = [...list.querySelectorAll(":scope > article.post")].find((post) => Number(post.dataset.postId) > frame.post);
+    list.insertBefore(fragment(frame.html), later || null);
     if (frame.author !== me) {
       announce(`Nouveau message de ${frame.author_name}.`);
       if (!atBottom) showNewMessagesButton(frame.post);

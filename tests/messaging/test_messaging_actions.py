@@ -250,6 +250,32 @@ def test_a_member_cannot_reply_in_a_locked_thread(thread, colleague, moderator):
     assert thread.post_count == 1
 
 
+def test_a_reply_to_a_thread_locked_since_it_was_read_is_refused_and_leaves_nothing(
+    thread, colleague, moderator
+):
+    """The page (or the socket) read the thread unlocked; a moderator locked it meanwhile."""
+    read_before = Thread.objects.get(pk=thread.pk)
+    actions.set_locked(moderator=moderator, thread=thread, locked=True)
+    posts_before = Post.objects.count()
+    with pytest.raises(ActionError) as excinfo:
+        actions.post_reply(author=colleague, thread=read_before, source="Trop tard")
+    assert error_code(excinfo) == "locked"
+    assert Post.objects.count() == posts_before
+    thread.refresh_from_db()
+    assert thread.post_count == 1
+
+
+def test_replies_counted_out_of_order_keep_the_newest_as_the_last_post(thread, colleague, member):
+    """Two replies at once: the newer may be counted first. The older one's count must not
+    make it the thread's last post again."""
+    older = actions.post_reply(author=member, thread=thread, source="Première")
+    newer = actions.post_reply(author=colleague, thread=thread, source="Seconde")
+    actions._count_in_thread(older, even_if_locked=False)  # the older one's commit, late
+    thread.refresh_from_db()
+    assert thread.last_post == newer
+    assert thread.last_activity_at == newer.created_at
+
+
 def test_a_moderator_may_reply_in_a_locked_thread(thread, moderator):
     actions.set_locked(moderator=moderator, thread=thread, locked=True)
     post = actions.post_reply(author=moderator, thread=thread, source="Je verrouille ce fil.")
