@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -118,3 +119,15 @@ class DeleteAccountForm(forms.Form):
                 _("Ce n'est pas l'adresse de votre compte : rien n'a été supprimé.")
             )
         return typed
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login form with the site's words: the fields are labelled « Courriel » and
+    « Mot de passe », without placeholders that would repeat them in other words (and vanish
+    as soon as one types)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Courriel")
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)

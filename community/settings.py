@@ -231,7 +231,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_ADAPTER = "clubs.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "clubs.forms.InvitationSignupForm"}
+ACCOUNT_FORMS = {
+    "login": "community.forms.LoginForm",
+    "signup": "clubs.forms.InvitationSignupForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -487,6 +487,13 @@ def mark_read(*, user: User, thread: Thread, up_to_post_id: int) -> None:
     _mark_read_to(user, thread, up_to_post_id)
 
 
+def posts_seen(*, user: User, thread: Thread, post_ids: Sequence[int]) -> None:
+    """The member has these posts before their eyes: the notifications that lead to them
+    (a mention, a reply) are read."""
+    if post_ids:
+        notices.seen(user, thread, post_ids)
+
+
 @transaction.atomic
 def report_post(*, reporter: User, post: Post, reason: str) -> Report:
     _require_member(reporter, post.thread.club)

@@ -259,7 +259,9 @@ def _mark_read(user_id: int, thread_id: int, post_id: int) -> None:
     thread = _thread_for_member(user_id, thread_id)
     if not thread.posts.filter(pk=post_id).exists():  # else the read position could leap ahead
         raise FrameError("message introuvable")
-    actions.mark_read(user=User.objects.get(pk=user_id), thread=thread, up_to_post_id=post_id)
+    user = User.objects.get(pk=user_id)
+    actions.mark_read(user=user, thread=thread, up_to_post_id=post_id)
+    actions.posts_seen(user=user, thread=thread, post_ids=[post_id])
 
 
 async def read(consumer, frame):

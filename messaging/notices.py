@@ -17,6 +17,12 @@ def _post_url(post) -> str:
     return reverse("messaging:post", args=[post.thread.club.slug, post.pk])
 
 
+def seen(user, thread, post_ids) -> None:
+    """The notifications leading to these posts of the thread are read."""
+    urls = [reverse("messaging:post", args=[thread.club.slug, pk]) for pk in post_ids]
+    notifications.mark_read_leading_to(user=user, urls=urls)
+
+
 def _actor_name(post) -> str:
     return post.author.display_name if post.author else _("Un membre")
 

@@ -92,6 +92,8 @@ def thread_page(request, slug, pk):
     window = selectors.post_window(thread, request.user, from_id=from_id, before_id=before_id)
     if window.last_id and (last_read is None or window.last_id > last_read):  # never backwards
         actions.mark_read(user=request.user, thread=thread, up_to_post_id=window.last_id)
+        new_to_them = [p.pk for p in window.posts if last_read is None or p.pk > last_read]
+        actions.posts_seen(user=request.user, thread=thread, post_ids=new_to_them)
     reply_form = PostForm(initial={"source": _quoted_source(request, thread)})
     return render(
         request,

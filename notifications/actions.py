@@ -95,6 +95,18 @@ def mark_read(*, user: User, notification: Notification) -> Notification:
 
 
 @transaction.atomic
+def mark_read_leading_to(*, user: User, urls: list[str]) -> int:
+    """The member has seen these pages (the posts a thread showed them): the notifications
+    that lead there are read, and their open pages' badges say so."""
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True, url__in=urls).update(
+        read_at=timezone.now()
+    )
+    if marked:
+        live.notifications_changed(user.pk)
+    return marked
+
+
+@transaction.atomic
 def mark_all_read(*, user: User) -> int:
     marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()

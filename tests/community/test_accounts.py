@@ -21,6 +21,12 @@ def test_a_member_logs_in_with_email_and_password_and_reaches_the_dashboard(clie
     assert "Bonjour, Claire Martin" in dashboard.content.decode()
 
 
+def test_the_login_form_names_its_fields_in_the_site_words_without_placeholders(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert '<label for="id_login">Courriel' in page
+    assert "placeholder" not in page
+
+
 def test_a_wrong_password_is_refused_with_a_french_message(client, member):
     response = client.post(reverse("account_login"), {"login": member.email, "password": "faux"})
     assert response.status_code == 200

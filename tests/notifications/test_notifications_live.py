@@ -47,6 +47,26 @@ async def test_a_mention_updates_the_badge_of_the_mentioned_members_open_pages(
     await socket.disconnect()
 
 
+async def test_a_reply_read_live_is_no_longer_counted_on_the_badge(member, author, club):
+    thread = await db(messaging_actions.start_thread)(
+        author=author, club=club, title="Budget", source="Bonjour"
+    )  # one unread notification: the new thread
+    socket = WebsocketCommunicator(
+        application,
+        "/ws/live/",
+        headers=[(b"origin", b"http://localhost"), (b"cookie", await cookie_for(member))],
+    )
+    assert (await socket.connect())[0]
+    assert (await socket.receive_json_from())["type"] == "hello"
+    reply = await db(messaging_actions.post_reply)(
+        author=author, thread=thread, source=f"@{member.profile.handle} pouvez-vous relire ?"
+    )
+    assert await next_count(socket) == 2
+    await socket.send_json_to({"type": "read", "thread": thread.pk, "post": reply.pk})
+    assert await next_count(socket) == 1  # the mention is read; the new thread is not
+    await socket.disconnect()
+
+
 async def test_another_members_notification_does_not_reach_this_page(member, author, club):
     socket = WebsocketCommunicator(
         application,

@@ -54,6 +54,24 @@ def test_following_a_notification_marks_it_read_and_leads_to_its_target(
     assert notification.read_at is not None
 
 
+def test_reading_a_thread_marks_read_the_notifications_of_the_posts_it_shows(
+    client_for, member, author, club, mention
+):
+    read_here = mention(author, member)
+    elsewhere = mention(author, member, text="et dans cet autre fil ?")
+    client = client_for(member)
+    page = client.get(reverse("messaging:thread", args=[club.slug, read_here.thread_id]))
+    mentions = Notification.objects.filter(recipient=member, kind=Kind.MENTION)
+    url_of = {
+        post: reverse("messaging:post", args=[club.slug, post.pk])
+        for post in (read_here, elsewhere)
+    }
+    assert mentions.get(url=url_of[read_here]).read_at is not None
+    assert mentions.get(url=url_of[elsewhere]).read_at is None
+    unread_now = Notification.objects.filter(recipient=member, read_at__isnull=True).count()
+    assert f"data-unread-notifications>{unread_now}<" in page.content.decode()
+
+
 def test_someone_elses_notification_is_a_404(client_for, member, author, club):
     add_notifications(author, club, member, 1)
     notification = Notification.objects.get()
