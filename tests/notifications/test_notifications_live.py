@@ -18,6 +18,18 @@ def cookie_for(user) -> bytes:
     return session_cookie(user)
 
 
+async def open_page_of(user) -> WebsocketCommunicator:
+    """A page of this member's, connected and greeted."""
+    socket = WebsocketCommunicator(
+        application,
+        "/ws/live/",
+        headers=[(b"origin", b"http://localhost"), (b"cookie", await cookie_for(user))],
+    )
+    assert (await socket.connect())[0]
+    assert (await socket.receive_json_from())["type"] == "hello"
+    return socket
+
+
 async def next_count(socket) -> int:
     while True:
         frame = await socket.receive_json_from(timeout=5)
@@ -31,13 +43,7 @@ async def test_a_mention_updates_the_badge_of_the_mentioned_members_open_pages(
     thread = await db(messaging_actions.start_thread)(
         author=author, club=club, title="Budget", source="Bonjour"
     )  # a new thread: one unread notification for the member already
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/live/",
-        headers=[(b"origin", b"http://localhost"), (b"cookie", await cookie_for(member))],
-    )
-    assert (await socket.connect())[0]
-    assert (await socket.receive_json_from())["type"] == "hello"
+    socket = await open_page_of(member)
     await db(messaging_actions.post_reply)(
         author=author, thread=thread, source=f"@{member.profile.handle} pouvez-vous relire ?"
     )
@@ -51,13 +57,7 @@ async def test_a_reply_read_live_is_no_longer_counted_on_the_badge(member, autho
     thread = await db(messaging_actions.start_thread)(
         author=author, club=club, title="Budget", source="Bonjour"
     )  # one unread notification: the new thread
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/live/",
-        headers=[(b"origin", b"http://localhost"), (b"cookie", await cookie_for(member))],
-    )
-    assert (await socket.connect())[0]
-    assert (await socket.receive_json_from())["type"] == "hello"
+    socket = await open_page_of(member)
     reply = await db(messaging_actions.post_reply)(
         author=author, thread=thread, source=f"@{member.profile.handle} pouvez-vous relire ?"
     )
@@ -68,13 +68,7 @@ async def test_a_reply_read_live_is_no_longer_counted_on_the_badge(member, autho
 
 
 async def test_another_members_notification_does_not_reach_this_page(member, author, club):
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/live/",
-        headers=[(b"origin", b"http://localhost"), (b"cookie", await cookie_for(author))],
-    )
-    assert (await socket.connect())[0]
-    assert (await socket.receive_json_from())["type"] == "hello"
+    socket = await open_page_of(author)
     await db(messaging_actions.start_thread)(
         author=member, club=club, title="Budget", source=f"@{author.profile.handle} bonjour"
     )
