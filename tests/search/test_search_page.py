@@ -38,6 +38,21 @@ def test_results_are_grouped_with_counts_and_marked(
     assert 'role="status"' in text
 
 
+def test_snippets_show_the_words_of_a_post_without_its_markdown_marks(
+    search_page, member, author, club, make_thread, make_post
+):
+    thread = make_thread(club, author, title="Cantine", source="Premier message.")
+    make_post(
+        thread,
+        author,
+        source="Le **tarif** passe à `3,20 €` : voir [la délibération](https://example.org).",
+    )
+    response, text = search_page(member, q="tarif", type="messages")
+    snippet = BeautifulSoup(text, "html.parser").find("mark").parent.get_text(" ", strip=True)
+    assert "tarif passe à 3,20 € : voir la délibération" in " ".join(snippet.split())
+    assert "**" not in snippet and "`" not in snippet and "](" not in snippet
+
+
 def test_accents_and_case_are_ignored(member, author, club, make_thread):
     make_thread(club, author, title="Délibération du conseil", source="Une DÉLIBÉRATION votée.")
     assert found(member, "deliberation") == {"fils": 1, "messages": 1, "guides": 0, "membres": 0}
