@@ -158,7 +158,8 @@ def headlines(objects: list, *, text: str, criteria: Criteria, whole: bool) -> d
 
 
 # Posts are Markdown: a snippet shows the words, not the syntax around them.
-MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# A snippet may end inside a link's address: the link goes all the same.
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*(?:\)|$)")
 MARKDOWN_MARKS = re.compile(
     r"\*\*|__|~~|`+|^\s{0,3}(?:#{1,6}|>|[-*+]|\d+\.)\s+|(?<!\w)[*_]|[*_](?!\w)", re.M
 )
