@@ -14,12 +14,17 @@ from .models import ThreadSubscription
 
 
 def _post_url(post) -> str:
-    return reverse("messaging:post", args=[post.thread.club.slug, post.pk])
+    return _url_of_post(post.thread.club, post.pk)
+
+
+def _url_of_post(club, post_id: int) -> str:
+    """Where a notification about a post leads: its permalink (the same for every reader)."""
+    return reverse("messaging:post", args=[club.slug, post_id])
 
 
 def seen(user, thread, post_ids) -> None:
     """The notifications leading to these posts of the thread are read."""
-    urls = [reverse("messaging:post", args=[thread.club.slug, pk]) for pk in post_ids]
+    urls = [_url_of_post(thread.club, pk) for pk in post_ids]
     notifications.mark_read_leading_to(user=user, urls=urls)
 
 

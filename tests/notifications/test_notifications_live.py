@@ -3,11 +3,12 @@
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import DatabaseError
 from live_sessions import session_cookie
 
 from community.asgi import application
 from messaging import actions as messaging_actions
-from notifications import actions
+from notifications import actions, selectors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 db = database_sync_to_async
@@ -75,4 +76,30 @@ async def test_another_members_notification_does_not_reach_this_page(member, aut
     assert await next_count(socket) == 1  # the mention of the author
     await db(messaging_actions.start_thread)(author=author, club=club, title="Autre", source="x")
     assert await socket.receive_nothing(timeout=0.5)
+    await socket.disconnect()
+
+
+async def test_a_count_that_fails_leaves_the_page_connected_and_the_next_change_counts(
+    member, author, club, monkeypatch, caplog
+):
+    socket = await open_page_of(member)
+    counted = []
+    real_count = selectors.unread_count
+
+    def fails_the_first_time(user):
+        counted.append(user.pk)
+        if len(counted) == 1:
+            raise DatabaseError("connexion perdue")
+        return real_count(user)
+
+    monkeypatch.setattr(selectors, "unread_count", fails_the_first_time)
+    await db(messaging_actions.start_thread)(
+        author=author, club=club, title="Budget", source="Bonjour"
+    )  # the member is told of the new thread: the count fails
+    await socket.send_json_to({"type": "ping", "id": 1})
+    assert await socket.receive_json_from(timeout=5) == {"type": "pong", "id": 1}
+    await db(actions.mark_all_read)(user=member)
+    assert await next_count(socket) == 0
+    assert len(counted) == 2
+    assert "Pastille de notifications non mise à jour" in caplog.text
     await socket.disconnect()
