@@ -5,13 +5,25 @@ memberships only and imports nothing from `messaging` or `cms`: other objects ar
 club. Each rule reads the current database state (no caching), so a removal or a ban takes effect
 at the very next request.
 
-Two kinds of answers:
-- checks (`access_club`, `access_club_content`, `access_club_moderation`) return the club and the
-  membership or raise Http404 (a non-member gets the same 404 as for something that does not
-  exist) or PermissionDenied (a member lacking a role gets 403);
+Three kinds of answers:
+- checks (`access_club`, `access_club_content`, `access_club_moderation`, `staff_required`,
+  `editor_required`) return the club and the membership or raise Http404 (a non-member gets the
+  same 404 as for something that does not exist) or PermissionDenied (a member lacking a role
+  gets 403);
+- rights of a reader in a thread (`thread_rights`) and over a member (`member_rights`): what
+  views, actions, post fragments, templates and the page script all read;
 - predicates (`is_moderator`, `can_post`, ...) and queryset filters (`clubs_visible_to`).
+
+Powers (moderator, owner, staff, editor, superuser) are granted in the checks and the rights
+above, and only there: each grant passes through `use_power`, which asks for a second factor
+first when `REQUIRE_MFA_FOR_POWERS` is on. So an HTTP view, a websocket frame and the editor
+need it alike, from the one place that decides the power.
 """
 
+from dataclasses import dataclass, field
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -40,10 +52,56 @@ def may_use_editor(user) -> bool:
     return is_active_user(user) and (user.is_staff or user.has_perm("wagtailadmin.access_admin"))
 
 
+def may_use_admin(user) -> bool:
+    """Django's technical admin: superusers only."""
+    return is_active_user(user) and bool(user.is_superuser)
+
+
+# --- Powers and the second factor ---------------------------------------------------------------
+
+
+class SecondFactorRequired(PermissionDenied):
+    """The person holds the power they are about to use, but must turn on two-factor
+    authentication first: a stolen password alone must not remove members or publish guides.
+    The HTTP middleware sends them to set it up, the websocket answers with an error frame;
+    nothing is done either way."""
+
+
+def has_second_factor(user) -> bool:
+    """Whether the account has an authenticator app (recovery codes alone do not count)."""
+    cached = getattr(user, "_has_second_factor", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._has_second_factor = cached  # asked once per request, however many powers it uses
+    return cached
+
+
+def use_power(user) -> None:
+    """Every grant of a power passes here: SecondFactorRequired unless the person may use it."""
+    if settings.REQUIRE_MFA_FOR_POWERS and not has_second_factor(user):
+        raise SecondFactorRequired
+
+
 def staff_required(user) -> None:
     """Only GIP staff create clubs (and archive them, name owners): PermissionDenied otherwise."""
     if not is_site_staff(user):
         raise PermissionDenied
+    use_power(user)
+
+
+def editor_required(user) -> None:
+    """Wagtail's editor and the files only its people see: Http404 for anyone else."""
+    if not may_use_editor(user):
+        raise Http404
+    use_power(user)
+
+
+def admin_required(user) -> bool:
+    """Whether Django's admin lets the person in (False: its login page), after the power check."""
+    if not may_use_admin(user):
+        return False
+    use_power(user)
+    return True
 
 
 # --- Querysets ----------------------------------------------------------------------------------
@@ -77,11 +135,28 @@ def member_clubs(user) -> QuerySet[Club]:
 def clubs_moderated_by(user) -> QuerySet[Club]:
     """Active clubs the user owns or moderates, never one they are banned from (a ban always
     wins, even if a membership row were left behind)."""
+    return Club.objects.active().filter(pk__in=_moderating(user).values("club_id"))
+
+
+def _moderating(user) -> QuerySet[Membership]:
+    """THE rule of who moderates a club: an active account whose membership has a manager's
+    role and that no ban contradicts. Every list of moderators, in either direction, is read
+    from here."""
     if not is_active_user(user):
-        return Club.objects.none()
-    managed = Membership.objects.filter(user=user, role__in=MANAGER_ROLES)
-    banned = Ban.objects.filter(user=user).values("club_id")
-    return Club.objects.active().filter(pk__in=managed.values("club_id")).exclude(pk__in=banned)
+        return Membership.objects.none()
+    return _unbanned(Membership.objects.filter(user=user, role__in=MANAGER_ROLES))
+
+
+def _unbanned(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    banned = Ban.objects.filter(user=OuterRef("user_id"), club=OuterRef("club_id"))
+    return memberships.filter(~Exists(banned))
+
+
+def moderators_of(club: Club) -> QuerySet[User]:
+    """The people who moderate the club now (owners included): those told of its join requests,
+    reports and invitation renewals."""
+    managers = _unbanned(Membership.objects.filter(club=club, role__in=MANAGER_ROLES))
+    return User.objects.filter(is_active=True, pk__in=managers.values("user_id"))
 
 
 def readable_clubs(user) -> QuerySet[Club]:
@@ -104,8 +179,7 @@ def membership_of(user, club: Club) -> Membership | None:
     or banned — a ban always wins, even if a membership row were left behind)."""
     if not is_active_user(user) or club is None:
         return None
-    banned = Ban.objects.filter(user=OuterRef("user_id"), club=OuterRef("club_id"))
-    return Membership.objects.filter(user=user, club=club).filter(~Exists(banned)).first()
+    return _unbanned(Membership.objects.filter(user=user, club=club)).first()
 
 
 def is_banned(user, club: Club) -> bool:
@@ -171,12 +245,23 @@ def access_club_moderation(user, slug: str) -> tuple[Club, Membership | None]:
         raise Http404
     club = _club_by_slug(slug)
     membership = membership_of(user, club)
-    if user.is_staff:
-        return club, membership
-    if membership is None:
-        raise Http404
+    if not user.is_staff:
+        if membership is None:
+            raise Http404
+        if not is_moderator(membership):
+            raise PermissionDenied
+    use_power(user)
+    return club, membership
+
+
+def access_club_reports(user, slug: str) -> tuple[Club, Membership]:
+    """The club's reports queue, which quotes posts: its moderators and owners only. Staff who
+    are not members get the 404 of any content of the club (they run clubs, they do not read
+    their discussions); a member without the role gets 403."""
+    club, membership = access_club_content(user, slug)
     if not is_moderator(membership):
         raise PermissionDenied
+    use_power(user)
     return club, membership
 
 
@@ -195,7 +280,11 @@ def is_owner(membership: Membership | None) -> bool:
 
 def can_post(membership: Membership | None, club: Club) -> bool:
     """Members write in active clubs; an archived club is read-only."""
-    return membership is not None and not club.archived
+    return membership is not None and _takes_writing(club)
+
+
+def _takes_writing(club: Club) -> bool:
+    return not club.archived
 
 
 def can_manage_members(user, membership: Membership | None) -> bool:
@@ -203,34 +292,123 @@ def can_manage_members(user, membership: Membership | None) -> bool:
     return is_site_staff(user) or (is_active_user(user) and is_moderator(membership))
 
 
-def can_change_role(
-    actor_membership: Membership | None,
-    target_membership: Membership,
-    new_role: str,
-    *,
-    actor_is_staff: bool,
-) -> bool:
-    """Whether the actor may give `new_role` to the target.
+@dataclass(frozen=True, kw_only=True)
+class _Rights:
+    """Rights of one person, each a boolean for display; `require` is the check before use."""
 
-    Staff and owners may set any role. A moderator may switch members and moderators, but can
-    neither touch an owner nor make someone owner. Members may change nothing. (That a club
-    keeps at least one owner is a domain rule, checked by `actions.change_role`.)
-    """
-    if actor_is_staff or is_owner(actor_membership):
-        return True
-    if not is_moderator(actor_membership):
-        return False
-    return target_membership.role != Role.OWNER and new_role != Role.OWNER
+    user: object = field(compare=False, repr=False)
+    #: The rights this person holds through a power (moderation, ownership, staff), not through
+    #: plain membership: using one asks for the second factor first.
+    powers: frozenset[str] = frozenset()
+
+    def require(self, right: str) -> None:
+        """PermissionDenied unless the right is held; SecondFactorRequired if it is a power
+        that may not be used yet."""
+        if not getattr(self, right):
+            raise PermissionDenied
+        if right in self.powers:
+            use_power(self.user)
 
 
-def can_act_on_member(
-    actor_membership: Membership | None, target_membership: Membership, *, actor_is_staff: bool
-) -> bool:
-    """Whether the actor may remove (or ban) the target: staff and owners may; a moderator may
-    act on members and moderators but not on owners."""
-    if actor_is_staff or is_owner(actor_membership):
-        return True
-    return is_moderator(actor_membership) and target_membership.role != Role.OWNER
+@dataclass(frozen=True, kw_only=True)
+class MemberRights(_Rights):
+    """What the viewer may do to one member of the club (the members page shows only these)."""
+
+    roles: tuple[str, ...] = ()  # the roles they may give this member; empty: none
+    remove: bool = False
+    ban: bool = False
+
+    @property
+    def change_role(self) -> bool:
+        return bool(self.roles)
+
+
+MEMBER_POWERS = frozenset({"change_role", "remove", "ban"})
+
+
+def member_rights(actor, actor_membership: Membership | None, target: Membership) -> MemberRights:
+    """The one rule over members, for the members page and the actions alike. Staff and owners
+    may give any role (an owner may so step down); a moderator may switch members and
+    moderators, never touch an owner nor make someone owner. Staff and owners may remove anyone
+    else; a moderator, anyone else but an owner. Only staff ban an owner. Members may do
+    nothing. (That a club keeps an owner is a domain rule of the actions.)"""
+    if not can_manage_members(actor, actor_membership):
+        return MemberRights(user=actor)
+    staff, owner = is_site_staff(actor), is_owner(actor_membership)
+    target_is_owner = target.role == Role.OWNER
+    someone_else = target.user_id != actor.pk
+    if staff or owner:
+        roles = tuple(Role.values)
+    elif target_is_owner:
+        roles = ()
+    else:
+        roles = (Role.MEMBER, Role.MODERATOR)
+    return MemberRights(
+        user=actor,
+        powers=MEMBER_POWERS,
+        roles=roles,
+        remove=someone_else and (staff or owner or not target_is_owner),
+        ban=someone_else and (staff or not target_is_owner),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThreadRights(_Rights):
+    """What a member may do in one thread. Views, actions, the post fragments, the templates and
+    the page script read these, and nothing else."""
+
+    read: bool = False
+    writable: bool = False  # the club takes writing (it is not archived)
+    post: bool = False  # reply: in a locked thread, only moderators
+    react: bool = False
+    moderate: bool = False  # pin, lock, move; hide and restore posts; handle reports
+    accept: bool = False  # mark or clear the accepted answer: its author, or a moderator
+
+    def owns(self, post_author_id: int | None) -> bool:
+        """Whether the post is the reader's own: only its author deletes or rewrites it, and
+        nobody reports their own post."""
+        me = getattr(self.user, "pk", None)
+        return self.read and post_author_id is not None and post_author_id == me
+
+    def may_edit(self, post_author_id: int | None) -> bool:
+        return self.writable and self.owns(post_author_id)
+
+    def may_report(self, post_author_id: int | None) -> bool:
+        return self.read and not self.owns(post_author_id)
+
+
+def thread_rights(user, membership: Membership | None, thread) -> ThreadRights:
+    """The member's rights in a thread (read after its selector fetched it: `club`,
+    `author_id`, `locked`). `membership` is the user's in the thread's club (None: no rights)."""
+    if not is_active_user(user) or membership is None:
+        return ThreadRights(user=user)
+    is_author = thread.author_id is not None and thread.author_id == user.pk
+    return _thread_rights(user, thread, moderator=is_moderator(membership), is_author=is_author)
+
+
+def any_member_rights(thread) -> ThreadRights:
+    """The rights of a plain member who did not write the thread: a live post is rendered once
+    with these for every reader, and each page keeps the controls of its own rights."""
+    return _thread_rights(None, thread, moderator=False, is_author=False)
+
+
+def _thread_rights(user, thread, *, moderator: bool, is_author: bool) -> ThreadRights:
+    writable = _takes_writing(thread.club)
+    powers = {"moderate"}
+    if thread.locked:
+        powers.add("post")
+    if not is_author:
+        powers.add("accept")
+    return ThreadRights(
+        user=user,
+        powers=frozenset(powers),
+        read=True,
+        writable=writable,
+        post=writable and (moderator or not thread.locked),
+        react=writable,
+        moderate=moderator,
+        accept=writable and (is_author or moderator),
+    )
 
 
 def has_pending_join_request(user, club: Club) -> bool:
@@ -273,19 +451,8 @@ def people_sharing_a_club_with(viewer, *, via_clubs: QuerySet[Club] | None = Non
     clubs = member_clubs(viewer).exclude(bans__user=viewer)
     if via_clubs is not None:
         clubs = clubs.filter(pk__in=via_clubs.values("pk"))
-    banned = Ban.objects.filter(user=OuterRef("user_id"), club=OuterRef("club_id"))
-    shared = Membership.objects.filter(club__in=clubs.values("pk")).filter(~Exists(banned))
+    shared = _unbanned(Membership.objects.filter(club__in=clubs.values("pk")))
     return User.objects.filter(is_active=True, pk__in=shared.values("user_id"))
-
-
-def holds_powers_in(user, slug: str | None) -> bool:
-    """Whether the user would act with powers on this club's page: GIP staff anywhere, a
-    moderator or owner in their own club. (Used to ask for two-factor authentication first.)"""
-    if is_site_staff(user):
-        return True
-    if not is_active_user(user) or not slug:
-        return False
-    return Membership.objects.filter(user=user, club__slug=slug, role__in=MANAGER_ROLES).exists()
 
 
 # --- Audiences (guides and other content aimed at some clubs) -----------------------------------
@@ -299,19 +466,22 @@ def audience_club_ids(user) -> QuerySet:
     member of, archived ones included (their content stays readable by their members)."""
     if not is_active_user(user):
         return Membership.objects.none().values("club_id")
-    banned = Ban.objects.filter(user=OuterRef("user_id"), club=OuterRef("club_id"))
-    return Membership.objects.filter(user=user).filter(~Exists(banned)).values("club_id")
+    return _unbanned(Membership.objects.filter(user=user)).values("club_id")
 
 
 def may_read_audience(user, club_ids) -> bool:
-    """Whether the user may read content aimed at these clubs: staff always; other active users
-    when the audience is empty (every member) or includes one of their clubs."""
+    """Whether the user may read content aimed at these clubs: active users when the audience
+    is empty (every member) or includes one of their clubs; staff always, through their power
+    beyond that (a second factor first, see `use_power`)."""
     if not is_active_user(user):
         return False
     club_ids = set(club_ids)
-    if user.is_staff or not club_ids:
+    if not club_ids or audience_club_ids(user).filter(club_id__in=club_ids).exists():
         return True
-    return audience_club_ids(user).filter(club_id__in=club_ids).exists()
+    if user.is_staff:
+        use_power(user)
+        return True
+    return False
 
 
 def audience_filter(user, audience: str) -> Q:
@@ -333,12 +503,9 @@ def audience_filter(user, audience: str) -> Q:
 def clubs_run_by(user) -> QuerySet[Club]:
     """Clubs whose membership the user runs now (join requests, reports): staff run every club,
     moderators and owners their own."""
-    if not is_active_user(user):
-        return Club.objects.none()
-    if user.is_staff:
+    if is_site_staff(user):
         return Club.objects.all()
-    managed = Membership.objects.filter(user=user, role__in=MANAGER_ROLES).values("club_id")
-    return readable_clubs(user).filter(pk__in=managed)
+    return Club.objects.filter(pk__in=_moderating(user).values("club_id"))
 
 
 def clubs_banning(user) -> QuerySet[Club]:

@@ -793,9 +793,8 @@ def change_role(*, actor: User, membership: Membership, role: str) -> Membership
     actor_membership = _require_manager(actor, club)
     _check_choice(role, Role.choices, _("Ce rôle n'existe pas."))
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if not access.can_change_role(
-        actor_membership, membership, role, actor_is_staff=access.is_site_staff(actor)
-    ):
+    rights = access.member_rights(actor, actor_membership, membership)
+    if role not in rights.roles:
         if membership.role == Role.OWNER:
             raise ActionError(
                 _("Un·e modérateur·rice ne peut pas modifier le rôle d'un·e propriétaire."),
@@ -805,6 +804,7 @@ def change_role(*, actor: User, membership: Membership, role: str) -> Membership
             _("Seul·e un·e propriétaire ou l'équipe du GIP peut nommer un·e propriétaire."),
             "owner_reserved",
         )
+    rights.require("change_role")
     if membership.role == role:
         return membership
     if membership.role == Role.OWNER and _owner_count(club) <= 1:
@@ -832,13 +832,13 @@ def remove_member(*, actor: User, membership: Membership) -> None:
     membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     if membership.user_id == actor.pk:
         raise ActionError(_("Pour vous retirer vous-même, utilisez « Quitter le club »."), "self")
-    if not access.can_act_on_member(
-        actor_membership, membership, actor_is_staff=access.is_site_staff(actor)
-    ):
+    rights = access.member_rights(actor, actor_membership, membership)
+    if not rights.remove:
         raise ActionError(
             _("Un·e modérateur·rice ne peut pas retirer un·e propriétaire du club."),
             "owner_protected",
         )
+    rights.require("remove")
     if membership.role == Role.OWNER and _owner_count(club) <= 1:
         raise ActionError(_(LAST_OWNER_MESSAGE), "last_owner")
     _end_access(
@@ -870,19 +870,22 @@ def ban_member(*, actor: User, club: Club, user: User, reason: str = "") -> Ban:
     """Exclude someone from the club: their membership is deleted, their pending invitations
     revoked and their pending join requests refused; they can neither be invited nor ask to
     join until unbanned. Only staff can ban an owner; nobody bans themselves."""
-    _require_manager(actor, club)
+    actor_membership = _require_manager(actor, club)
     reason = _check_message(reason)
     if user.pk == actor.pk:
         raise ActionError(_("Vous ne pouvez pas vous exclure vous-même."), "self")
     if Ban.objects.filter(user=user, club=club).exists():
         raise ActionError(_("Cette personne est déjà exclue du club."), "already_banned")
     membership = Membership.objects.select_for_update().filter(user=user, club=club).first()
-    is_owner = membership is not None and membership.role == Role.OWNER
-    if is_owner and not access.is_site_staff(actor):
+    # Someone who is not a member may be banned too (before they ask to join again).
+    target = membership or Membership(user=user, club=club, role=Role.MEMBER)
+    rights = access.member_rights(actor, actor_membership, target)
+    if not rights.ban:
         raise ActionError(
             _("Seule l'équipe du GIP peut exclure un·e propriétaire du club."),
             "owner_protected",
         )
+    rights.require("ban")
     now = timezone.now()
     previous_role = membership.role if membership else None
     if membership is not None:

@@ -10,7 +10,8 @@ from community.models import User
 from notifications import actions as notifications
 from notifications.models import Audience, Kind
 
-from .models import MANAGER_ROLES, Invitation, JoinRequest, Membership
+from . import access
+from .models import Invitation, JoinRequest
 
 
 def invited(invitation: Invitation, *, actor: User) -> None:
@@ -40,9 +41,7 @@ def invited(invitation: Invitation, *, actor: User) -> None:
 
 def join_requested(join_request: JoinRequest) -> None:
     club = join_request.club
-    moderators = Membership.objects.filter(club=club, role__in=MANAGER_ROLES).values_list(
-        "user_id", flat=True
-    )
+    moderators = access.moderators_of(club).values_list("pk", flat=True)
     notifications.notify_many(
         recipients=moderators,
         kind=Kind.CLUB_ADMIN,

@@ -5,8 +5,8 @@ import logging
 
 from django_tasks import task
 
-from . import emails
-from .models import MANAGER_ROLES, Invitation, JoinRequest, Membership
+from . import access, emails
+from .models import Invitation, JoinRequest
 from .tokens import token_matches
 
 logger = logging.getLogger(__name__)
@@ -59,9 +59,7 @@ def send_renewal_request_email(invitation_id: int) -> int:
     invitation = Invitation.objects.select_related("club").filter(pk=invitation_id).first()
     if invitation is None:
         return 0
-    managers = Membership.objects.filter(
-        club=invitation.club, role__in=MANAGER_ROLES
-    ).select_related("user__profile")
-    for membership in managers:
-        emails.renewal_request_email(invitation, membership.user).send()
+    managers = list(access.moderators_of(invitation.club).select_related("profile"))
+    for manager in managers:
+        emails.renewal_request_email(invitation, manager).send()
     return len(managers)

@@ -76,13 +76,19 @@ def render_club_list(request, template, club, membership, rows, **context):
 
 def members(request, slug):
     club, membership = access.access_club_content(request.user, slug)
-    return render_club_list(
+    page = paginate(request, selectors.club_members(club))
+    rows = [(m, access.member_rights(request.user, membership, m)) for m in page.object_list]
+    return render(
         request,
         "clubs/members.html",
-        club,
-        membership,
-        selectors.club_members(club),
-        can_moderate=access.can_manage_members(request.user, membership),
+        {
+            "club": club,
+            "membership": membership,
+            "page": page,
+            "rows": rows,
+            "role_choices": Role.choices,
+            "can_moderate": access.can_manage_members(request.user, membership),
+        },
     )
 
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -50,8 +49,7 @@ def guide_image(request, pk, size):
 def editor_image_file(request, folder, name):
     """The image files the editor shows (thumbnails, originals) at their storage address under
     /media/, for the people of the editor only: the proxy serves no /media/ location."""
-    if not access.may_use_editor(request.user):
-        raise Http404
+    access.editor_required(request.user)
     path = f"{folder}/{name}"
     storage = get_image_model()._meta.get_field("file").storage
     if ".." in name.split("/") or not storage.exists(path):
@@ -65,8 +63,7 @@ def editor_image_file(request, folder, name):
 def promote_thread(request, slug, pk):
     """Staff turn a solved thread into a draft guide, then finish it in the editor."""
     thread, _membership = thread_selectors.thread_for(request.user, slug, pk)
-    if not access.is_site_staff(request.user):
-        raise PermissionDenied
+    access.staff_required(request.user)
     if not thread.is_solved:
         raise Http404
     question = thread.posts.select_related("author__profile").order_by("id").first()

@@ -4,13 +4,15 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from clubs import access
+
 
 class SuperuserAdminSite(admin.AdminSite):
     site_header = "Entre pairs — administration technique"
     site_title = "Entre pairs"
 
     def has_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return access.admin_required(request.user)
 
     def login(self, request, extra_context=None):
         if request.user.is_authenticated and not self.has_permission(request):

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from . import account_views, views
+from . import account_views, security, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,7 +23,10 @@ urlpatterns = [
     path("administration-technique/", admin.site.urls),
     # Wagtail's editor signs in through the site's login page (rate limits, two-factor step).
     path("edition/login/", views.login_elsewhere, name="wagtail_login_redirect"),
-    path("edition/", include(wagtailadmin_urls)),
+    path(
+        "edition/",
+        include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, security.editor_power)),
+    ),
 ]
 
 # Last: Wagtail's page tree (legal pages, guides), each page type deciding who may read it.

@@ -14,6 +14,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clubs import access
 from clubs.actions import ActionError
@@ -35,6 +36,7 @@ from .models import (
 MAX_TITLE_LENGTH = 200
 MAX_POST_LENGTH = 50_000
 MAX_REASON_LENGTH = 500
+LOCKED_MESSAGE = gettext_lazy("Ce fil est verrouillé : on n'y répond plus.")
 
 __all__ = ["ActionError"]  # re-exported: views catch one error class for clubs and discussions
 
@@ -49,11 +51,14 @@ def _require_member(user: User, club: Club) -> Membership:
     return membership
 
 
-def _require_moderator(user: User, club: Club) -> Membership:
-    membership = _require_member(user, club)
-    if not access.is_moderator(membership):
-        raise PermissionDenied
-    return membership
+def _rights_in(user: User, thread: Thread) -> access.ThreadRights:
+    """The user's rights in the thread, from `clubs.access`; PermissionDenied for a
+    non-member."""
+    return access.thread_rights(user, _require_member(user, thread.club), thread)
+
+
+def _require_moderator(user: User, thread: Thread) -> None:
+    _rights_in(user, thread).require("moderate")
 
 
 def _require_writable(club: Club) -> None:
@@ -221,7 +226,7 @@ def _count_in_thread(post: Post, *, even_if_locked: bool) -> None:
         last_activity_at=Greatest(F("last_activity_at"), Value(post.created_at)),
     )
     if not counted:
-        raise ActionError(_("Ce fil est verrouillé : on n'y répond plus."), "locked")
+        raise ActionError(LOCKED_MESSAGE, "locked")
 
 
 def _tell_members(post: Post, mentioned: set[int], *, first: bool) -> None:
@@ -289,14 +294,14 @@ def post_reply(
     uploads: Sequence[UploadedFile] = (),
 ) -> Post:
     """Reply in a thread. The same client id sent twice (or concurrently) makes one post."""
-    membership = _require_member(author, thread.club)
+    rights = _rights_in(author, thread)
     existing = _existing_post(author, client_id)
     if existing is not None:
         return existing
     _require_writable(thread.club)
-    moderator = access.is_moderator(membership)
-    if thread.locked and not moderator:
-        raise ActionError(_("Ce fil est verrouillé : on n'y répond plus."), "locked")
+    if not rights.post:
+        raise ActionError(LOCKED_MESSAGE, "locked")
+    rights.require("post")  # in a locked thread, a moderator's power
     source = _clean_source(source)
     post, created = _create_post(
         author=author, thread=thread, source=source, client_id=client_id, uploads=uploads
@@ -305,15 +310,15 @@ def post_reply(
         # The event numbers the club's stream and the count locks the thread: both last, so
         # that replies to one club wait for each other as briefly as possible.
         events.post_created(post)
-        _count_in_thread(post, even_if_locked=moderator)
+        _count_in_thread(post, even_if_locked=rights.moderate)
     return post
 
 
 @transaction.atomic
 def edit_post(*, editor: User, post: Post, source: str) -> Post:
     """The author rewrites their post; the previous version stays in the history."""
-    _require_member(editor, post.thread.club)
-    if post.author_id != editor.pk:
+    rights = _rights_in(editor, post.thread)
+    if not rights.owns(post.author_id):
         raise PermissionDenied
     _require_visible(post)
     _require_writable(post.thread.club)
@@ -339,8 +344,7 @@ def edit_post(*, editor: User, post: Post, source: str) -> Post:
 @transaction.atomic
 def delete_post(*, user: User, post: Post) -> Post:
     """The author deletes their post: it shows as « message supprimé », the thread stays whole."""
-    _require_member(user, post.thread.club)
-    if post.author_id != user.pk:
+    if not _rights_in(user, post.thread).owns(post.author_id):
         raise PermissionDenied
     if post.is_deleted:
         raise ActionError(_("Ce message est déjà supprimé."), "already_deleted")
@@ -353,7 +357,7 @@ def delete_post(*, user: User, post: Post) -> Post:
 
 @transaction.atomic
 def hide_post(*, moderator: User, post: Post, reason: str) -> Post:
-    _require_moderator(moderator, post.thread.club)
+    _require_moderator(moderator, post.thread)
     reason = _clean_reason(reason, required=True)
     if post.is_hidden:
         raise ActionError(_("Ce message est déjà masqué."), "already_hidden")
@@ -368,7 +372,7 @@ def hide_post(*, moderator: User, post: Post, reason: str) -> Post:
 
 @transaction.atomic
 def restore_post(*, moderator: User, post: Post) -> Post:
-    _require_moderator(moderator, post.thread.club)
+    _require_moderator(moderator, post.thread)
     if not post.is_hidden:
         raise ActionError(_("Ce message n'est pas masqué."), "not_hidden")
     post.hidden_at = None
@@ -394,7 +398,7 @@ def set_locked(*, moderator: User, thread: Thread, locked: bool) -> Thread:
 
 
 def _set_thread_flag(moderator: User, thread: Thread, flag: str, value: bool) -> Thread:
-    _require_moderator(moderator, thread.club)
+    _require_moderator(moderator, thread)
     setattr(thread, flag, value)
     thread.save(update_fields=[flag])
     events.thread_flag(thread, f"thread.{flag}", value)
@@ -404,8 +408,9 @@ def _set_thread_flag(moderator: User, thread: Thread, flag: str, value: bool) ->
 @transaction.atomic
 def move_thread(*, moderator: User, thread: Thread, to_club: Club) -> Thread:
     """Move a thread to another club; the moderator must moderate both."""
-    _require_moderator(moderator, thread.club)
-    _require_moderator(moderator, to_club)
+    _require_moderator(moderator, thread)
+    if not access.is_moderator(access.membership_of(moderator, to_club)):
+        raise PermissionDenied
     if to_club.pk == thread.club_id:
         raise ActionError(_("Le fil est déjà dans ce club."), "same_club")
     _require_writable(to_club)
@@ -424,10 +429,9 @@ def move_thread(*, moderator: User, thread: Thread, to_club: Club) -> Thread:
 def accept_answer(*, user: User, post: Post) -> Thread:
     """The thread's author or a moderator marks the post that solved the question."""
     thread = post.thread
-    membership = _require_member(user, thread.club)
-    if thread.author_id != user.pk and not access.is_moderator(membership):
-        raise PermissionDenied
+    rights = _rights_in(user, thread)
     _require_writable(thread.club)
+    rights.require("accept")  # on someone else's thread, a moderator's power
     _require_visible(post)
     if thread.posts.order_by("id").values_list("id", flat=True).first() == post.pk:
         raise ActionError(_("La question ne peut pas être sa propre réponse."), "first_post")
@@ -439,10 +443,9 @@ def accept_answer(*, user: User, post: Post) -> Thread:
 
 @transaction.atomic
 def clear_accepted_answer(*, user: User, thread: Thread) -> Thread:
-    membership = _require_member(user, thread.club)
-    if thread.author_id != user.pk and not access.is_moderator(membership):
-        raise PermissionDenied
+    rights = _rights_in(user, thread)
     _require_writable(thread.club)
+    rights.require("accept")
     thread.accepted_answer = None
     thread.save(update_fields=["accepted_answer"])
     events.thread_solved(thread)
@@ -513,7 +516,7 @@ def report_post(*, reporter: User, post: Post, reason: str) -> Report:
 def resolve_report(*, moderator: User, report: Report, hide: bool, note: str = "") -> Report:
     """Hide the reported post (and close every open report on it) or dismiss the report."""
     post = report.post
-    _require_moderator(moderator, post.thread.club)
+    _require_moderator(moderator, post.thread)
     if report.status != Report.Status.OPEN:
         raise ActionError(_("Ce signalement a déjà été traité."), "already_handled")
     note = _clean_reason(note, required=False)

@@ -14,6 +14,8 @@ from collections import OrderedDict
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from clubs import access
+
 from . import selectors
 from .models import Post
 
@@ -24,8 +26,8 @@ KEPT_FRAGMENTS = 2000  # an ordinary post: 5-10 KiB with its key, so 10-20 MiB p
 
 
 def post_html(post: Post, *, new: bool = False) -> str:
-    """The post as `messaging/_post.html` shows it on the thread page, for any member. A `new`
-    post has no reactions yet."""
+    """The post as `messaging/_post.html` shows it on the thread page, for any member (the page
+    script then keeps the controls of its reader's rights). A `new` post has no reactions yet."""
     thread = post.thread
     if new:
         post.reaction_summary = selectors.reaction_summary({})
@@ -38,7 +40,7 @@ def post_html(post: Post, *, new: bool = False) -> str:
             "thread": thread,
             "club": thread.club,
             "live": True,
-            "can_post": not thread.club.archived,
+            "rights": access.any_member_rights(thread),
             "first_post_id": selectors.first_post_id(thread),
         },
     )
@@ -75,8 +77,7 @@ rendered_posts = _LastUsed(KEPT_FRAGMENTS)
 
 def page_post_html(post: Post, page: dict) -> str:
     """The post on the thread page, for the reader the page's context describes (`user`,
-    `can_post`, `can_moderate`, `can_accept`, `first_post_id`, `thread`, `club`,
-    `csrf_token`)."""
+    `rights`, `first_post_id`, `thread`, `club`, `csrf_token`)."""
     key = _page_inputs(post, page)
     html = rendered_posts.get(key)
     if html is None:
@@ -86,23 +87,19 @@ def page_post_html(post: Post, page: dict) -> str:
     return html.replace(CSRF_PLACEHOLDER, str(page.get("csrf_token") or ""))
 
 
-PAGE_NAMES = (
-    *("thread", "club", "user", "csrf_token"),
-    *("can_post", "can_moderate", "can_accept", "first_post_id"),
-)
+PAGE_NAMES = ("thread", "club", "user", "csrf_token", "rights", "first_post_id")
 
 
 def _page_inputs(post: Post, page: dict) -> tuple:
     """Every value `messaging/_post.html` reads, when it shows this post on the thread page."""
     author = post.author
     profile = getattr(author, "profile", None)
+    rights = page["rights"]
     return (
         translation.get_language(),
         timezone.get_current_timezone_name(),
         page["club"].slug,
-        bool(page.get("can_post")),
-        bool(page.get("can_moderate")),
-        bool(page.get("can_accept")),
+        (rights.writable, rights.post, rights.react, rights.moderate, rights.accept),
         post.pk,
         post.author_id == getattr(page.get("user"), "pk", None),
         post.pk == page.get("first_post_id"),

@@ -39,6 +39,11 @@ class FrameError(Exception):
     """A frame the server cannot act on; its message goes back to the page."""
 
 
+SECOND_FACTOR_FIRST = (
+    "activez d'abord la double authentification (Mon compte) pour utiliser vos droits de modération"
+)
+
+
 def echo(frame: dict) -> dict:
     """The fields of a request that its answer repeats, so the page can match them."""
     client_id = frame.get("client_id")
@@ -178,6 +183,8 @@ def _post_over_socket(user_id: int, thread_id: int, client_id: str, source: str)
         return actions.post_reply(author=user, thread=thread, source=source, client_id=client_id)
     except ActionError as error:
         raise FrameError(str(error)) from error
+    except access.SecondFactorRequired as error:
+        raise FrameError(SECOND_FACTOR_FIRST) from error
     except PermissionDenied as error:
         raise FrameError("fil introuvable") from error
 

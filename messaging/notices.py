@@ -6,7 +6,8 @@ strongest reason (a mention before a reply, a reply before a new thread)."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clubs.models import MANAGER_ROLES, Membership
+from clubs import access
+from clubs.models import Membership
 from notifications import actions as notifications
 from notifications.models import Audience, Kind
 
@@ -81,9 +82,7 @@ def thread_started(post, *, already_told: set[int]) -> None:
 def reported(report) -> None:
     """Tell the club's moderators that a post waits for them in the reports queue."""
     club = report.post.thread.club
-    moderators = Membership.objects.filter(club=club, role__in=MANAGER_ROLES).values_list(
-        "user_id", flat=True
-    )
+    moderators = access.moderators_of(club).values_list("pk", flat=True)
     notifications.notify_many(
         recipients=moderators,
         kind=Kind.CLUB_ADMIN,

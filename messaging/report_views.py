@@ -5,7 +5,6 @@ the selectors), calls one action, and says in a message what it did."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,22 +53,15 @@ def _permalink(slug: str, post) -> str:
 
 
 def _moderated_club(request, slug):
-    """The club whose reports the user handles: its moderators and owners. Reports quote posts,
-    so staff who are not members of the club get the 404 of any content of the club (they run
-    clubs, they do not read their discussions); a member without the role gets 403."""
-    club, membership = access.access_club_moderation(request.user, slug)
-    if membership is None:
-        raise Http404
-    if not access.is_moderator(membership):
-        raise PermissionDenied
-    return club, membership
+    """The club whose reports the user handles (`clubs.access.access_club_reports`)."""
+    return access.access_club_reports(request.user, slug)
 
 
 # --- Members ------------------------------------------------------------------------------------
 
 
 def report_post(request, slug, pk):
-    post, membership = selectors.post_for(request.user, slug, pk)
+    post, _rights = selectors.post_for(request.user, slug, pk)
     club = post.thread.club
     if not post.is_visible:
         messages.info(request, _("Ce message a été supprimé ou masqué : il n'y a rien à signaler."))
@@ -108,7 +100,6 @@ def report_post(request, slug, pk):
         "messaging/report_form.html",
         {
             "club": club,
-            "membership": membership,
             "post": post,
             "thread": post.thread,
             "form": form,

@@ -7,25 +7,26 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from clubs import access
-from clubs.models import Club, Membership
+from clubs.models import Club
 
 from .models import Attachment, Post, Reaction, ReadState, Report, Thread, ThreadSubscription
 
 VISIBLE = Q(deleted_at__isnull=True, hidden_at__isnull=True)
 
 
-def thread_for(user, slug: str, pk: int) -> tuple[Thread, Membership]:
-    """A thread of the club `slug` that the user may read, with their membership."""
+def thread_for(user, slug: str, pk: int) -> tuple[Thread, access.ThreadRights]:
+    """A thread of the club `slug` that the user may read, with their rights in it."""
     club, membership = access.access_club_content(user, slug)
     thread = Thread.objects.filter(pk=pk, club=club).select_related("club", "author__profile")
     found = thread.first()
     if found is None:
         raise Http404
-    return found, membership
+    return found, access.thread_rights(user, membership, found)
 
 
-def post_for(user, slug: str, pk: int) -> tuple[Post, Membership]:
-    """A post of a thread of the club `slug` that the user may read, with their membership."""
+def post_for(user, slug: str, pk: int) -> tuple[Post, access.ThreadRights]:
+    """A post of a thread of the club `slug` that the user may read, with their rights in its
+    thread."""
     club, membership = access.access_club_content(user, slug)
     found = (
         Post.objects.filter(pk=pk, thread__club=club)
@@ -34,7 +35,7 @@ def post_for(user, slug: str, pk: int) -> tuple[Post, Membership]:
     )
     if found is None:
         raise Http404
-    return found, membership
+    return found, access.thread_rights(user, membership, found.thread)
 
 
 def attachment_for(user, slug: str, pk: int) -> Attachment:

@@ -53,8 +53,8 @@ def _int_param(request, name: str) -> int | None:
 
 
 def new_thread(request, slug):
-    club, _membership = access.access_club_content(request.user, slug)
-    if club.archived:
+    club, membership = access.access_club_content(request.user, slug)
+    if not access.can_post(membership, club):
         messages.error(request, _("Ce club est archivé : on n'y écrit plus."))
         return redirect("clubs:detail", slug=club.slug)
     form = ThreadForm(*posted(request, with_files=True))
@@ -77,7 +77,7 @@ def new_thread(request, slug):
 
 
 def thread_page(request, slug, pk):
-    thread, membership = selectors.thread_for(request.user, slug, pk)
+    thread, rights = selectors.thread_for(request.user, slug, pk)
     # Where the page's live updates start from: read before the posts, so none is missed.
     live_streams = live_streams_for(request.user)
     last_read = selectors.read_position(thread, request.user)
@@ -101,15 +101,11 @@ def thread_page(request, slug, pk):
         {
             "club": thread.club,
             "thread": thread,
-            "membership": membership,
+            "rights": rights,
             "window": window,
             "first_unread": first_unread if first_unread and last_read is not None else None,
             "first_post_id": selectors.first_post_id(thread),
             "subscription": selectors.subscription_level(thread, request.user),
-            "can_moderate": access.is_moderator(membership),
-            "can_post": access.can_post(membership, thread.club)
-            and (not thread.locked or access.is_moderator(membership)),
-            "can_accept": thread.author_id == request.user.pk or access.is_moderator(membership),
             "reply_form": reply_form,
             "live_streams": live_streams,
             "stream": events.club_stream(thread.club_id),
@@ -132,7 +128,7 @@ def _quoted_source(request, thread) -> str:
 
 @require_POST
 def reply(request, slug, pk):
-    thread, _membership = selectors.thread_for(request.user, slug, pk)
+    thread, _rights = selectors.thread_for(request.user, slug, pk)
     form = PostForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -169,13 +165,13 @@ def unread_counts(request):
 
 
 def permalink(request, slug, pk):
-    post, _membership = selectors.post_for(request.user, slug, pk)
+    post, _rights = selectors.post_for(request.user, slug, pk)
     return redirect(post_url(post))
 
 
 @require_POST
 def subscription(request, slug, pk):
-    thread, _membership = selectors.thread_for(request.user, slug, pk)
+    thread, _rights = selectors.thread_for(request.user, slug, pk)
     form = SubscriptionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choix de suivi inconnu."))
@@ -198,9 +194,8 @@ def subscription(request, slug, pk):
 
 
 def _moderated_thread(request, slug, pk):
-    thread, membership = selectors.thread_for(request.user, slug, pk)
-    if not access.is_moderator(membership):
-        raise PermissionDenied
+    thread, rights = selectors.thread_for(request.user, slug, pk)
+    rights.require("moderate")
     return thread
 
 
@@ -257,7 +252,7 @@ def move(request, slug, pk):
 
 @require_POST
 def unaccept(request, slug, pk):
-    thread, _membership = selectors.thread_for(request.user, slug, pk)
+    thread, _rights = selectors.thread_for(request.user, slug, pk)
     perform(
         request,
         actions.clear_accepted_answer,
@@ -272,8 +267,8 @@ def unaccept(request, slug, pk):
 
 
 def edit_post(request, slug, pk):
-    post, _membership = selectors.post_for(request.user, slug, pk)
-    if post.author_id != request.user.pk:
+    post, rights = selectors.post_for(request.user, slug, pk)
+    if not rights.owns(post.author_id):
         raise PermissionDenied
     form = EditForm(*posted(request), initial={"source": post.source})
     if request.method == "POST" and form.is_valid():
@@ -292,7 +287,7 @@ def edit_post(request, slug, pk):
 
 
 def post_history(request, slug, pk):
-    post, _membership = selectors.post_for(request.user, slug, pk)
+    post, _rights = selectors.post_for(request.user, slug, pk)
     if not post.is_visible:
         raise Http404
     return render(
@@ -308,8 +303,8 @@ def post_history(request, slug, pk):
 
 
 def delete_post(request, slug, pk):
-    post, _membership = selectors.post_for(request.user, slug, pk)
-    if post.author_id != request.user.pk:
+    post, rights = selectors.post_for(request.user, slug, pk)
+    if not rights.owns(post.author_id):
         raise PermissionDenied
     if request.method == "POST":
         perform(request, actions.delete_post, _("Message supprimé."), user=request.user, post=post)
@@ -322,9 +317,8 @@ def delete_post(request, slug, pk):
 
 
 def hide_post(request, slug, pk):
-    post, membership = selectors.post_for(request.user, slug, pk)
-    if not access.is_moderator(membership):
-        raise PermissionDenied
+    post, rights = selectors.post_for(request.user, slug, pk)
+    rights.require("moderate")
     form = ReasonForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         hidden = perform(
@@ -346,7 +340,7 @@ def hide_post(request, slug, pk):
 
 @require_POST
 def restore_post(request, slug, pk):
-    post, _membership = selectors.post_for(request.user, slug, pk)
+    post, _rights = selectors.post_for(request.user, slug, pk)
     perform(
         request, actions.restore_post, _("Message restauré."), moderator=request.user, post=post
     )
@@ -355,7 +349,7 @@ def restore_post(request, slug, pk):
 
 @require_POST
 def react(request, slug, pk):
-    post, _membership = selectors.post_for(request.user, slug, pk)
+    post, _rights = selectors.post_for(request.user, slug, pk)
     form = ReactionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Cette réaction n'existe pas."))
@@ -373,7 +367,7 @@ def react(request, slug, pk):
 
 @require_POST
 def accept(request, slug, pk):
-    post, _membership = selectors.post_for(request.user, slug, pk)
+    post, _rights = selectors.post_for(request.user, slug, pk)
     perform(
         request,
         actions.accept_answer,

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from clubs import access
 from messaging import fragments, selectors
 from messaging.forms import ThreadForm
 
@@ -27,7 +28,7 @@ def club_threads(context, club, membership):
         "page": page,
         "filter_name": filter_name,
         "filters": FILTER_LABELS,
-        "can_post": not club.archived,
+        "can_post": access.can_post(membership, club),
         "thread_form": ThreadForm(),
     }
 

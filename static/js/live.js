@@ -108,9 +108,14 @@ function fragment(html) {
 // Live fragments are rendered once for every reader: keep the controls that apply to this one.
 function adapt(node) {
   const author = Number(node.dataset.authorId) === me;
-  const moderator = thread?.dataset.canModerate === "true";
-  const accepter = thread?.dataset.canAccept === "true";
-  const keep = { author, others: !author, moderators: moderator, accepter };
+  const rights = thread?.dataset ?? {};
+  const keep = {
+    author,
+    others: !author,
+    posters: rights.canPost === "true",
+    moderators: rights.canModerate === "true",
+    accepter: rights.canAccept === "true",
+  };
   for (const control of node.querySelectorAll("[data-visible-to]")) {
     if (!keep[control.dataset.visibleTo]) control.remove();
   }

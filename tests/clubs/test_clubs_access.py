@@ -7,6 +7,7 @@ from django.http import Http404
 
 from clubs import access, actions
 from clubs.models import Membership, Role, Visibility
+from community.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -311,45 +312,85 @@ def test_members_and_outsiders_cannot_manage_members(member, outsider, club):
     assert not access.can_manage_members(AnonymousUser(), None)
 
 
-def test_owners_and_staff_may_set_any_role():
-    owner = Membership(role=Role.OWNER)
-    target = Membership(role=Role.OWNER)
-    assert access.can_change_role(owner, target, Role.MEMBER, actor_is_staff=False)
-    assert access.can_change_role(None, target, Role.MEMBER, actor_is_staff=True)
-    member = Membership(role=Role.MEMBER)
-    assert access.can_change_role(None, member, Role.OWNER, actor_is_staff=True)
+def rights_over(actor, role: str, club):
+    """The actor's rights over a (new) member of the club who has this role."""
+    target = Membership(user=User(pk=987654), club=club, role=role)
+    return access.member_rights(actor, access.membership_of(actor, club), target)
 
 
-def test_a_moderator_may_switch_members_and_moderators():
-    moderator = Membership(role=Role.MODERATOR)
-    assert access.can_change_role(
-        moderator, Membership(role=Role.MEMBER), Role.MODERATOR, actor_is_staff=False
-    )
-    assert access.can_change_role(
-        moderator, Membership(role=Role.MODERATOR), Role.MEMBER, actor_is_staff=False
-    )
+def test_owners_and_staff_may_give_any_role_and_remove_anyone(owner, staff, club):
+    for actor in (owner, staff):
+        for role in Role.values:
+            rights = rights_over(actor, role, club)
+            assert set(rights.roles) == set(Role.values)
+            assert rights.remove
 
 
-def test_a_moderator_cannot_touch_an_owner_nor_make_one():
-    moderator = Membership(role=Role.MODERATOR)
-    assert not access.can_change_role(
-        moderator, Membership(role=Role.OWNER), Role.MEMBER, actor_is_staff=False
-    )
-    assert not access.can_change_role(
-        moderator, Membership(role=Role.MEMBER), Role.OWNER, actor_is_staff=False
-    )
+def test_a_moderator_may_switch_members_and_moderators(moderator, club):
+    for role in (Role.MEMBER, Role.MODERATOR):
+        rights = rights_over(moderator, role, club)
+        assert set(rights.roles) == {Role.MEMBER, Role.MODERATOR}
+        assert rights.remove and rights.ban
 
 
-def test_a_member_cannot_change_roles():
-    assert not access.can_change_role(
-        Membership(role=Role.MEMBER),
-        Membership(role=Role.MEMBER),
-        Role.MODERATOR,
-        actor_is_staff=False,
-    )
-    assert not access.can_change_role(
-        None, Membership(role=Role.MEMBER), Role.MODERATOR, actor_is_staff=False
-    )
+def test_a_moderator_cannot_touch_an_owner_nor_make_one(moderator, club):
+    rights = rights_over(moderator, Role.OWNER, club)
+    assert not (rights.change_role or rights.remove or rights.ban)
+    assert Role.OWNER not in rights_over(moderator, Role.MEMBER, club).roles
+
+
+def test_only_staff_ban_an_owner(owner, staff, club):
+    assert not rights_over(owner, Role.OWNER, club).ban
+    assert rights_over(staff, Role.OWNER, club).ban
+
+
+def test_nobody_removes_or_bans_themselves_but_an_owner_may_step_down(owner, club):
+    own = access.membership_of(owner, club)
+    rights = access.member_rights(owner, own, own)
+    assert not (rights.remove or rights.ban)
+    assert Role.MEMBER in rights.roles
+
+
+def test_a_member_has_no_rights_over_members(member, outsider, club):
+    assert rights_over(member, Role.MEMBER, club) == access.MemberRights(user=member)
+    assert rights_over(outsider, Role.MEMBER, club) == access.MemberRights(user=outsider)
+
+
+def test_thread_rights_of_a_member_an_author_and_a_moderator(member, moderator, club, make_thread):
+    thread = make_thread(club, member)
+    as_author = access.thread_rights(member, access.membership_of(member, club), thread)
+    as_moderator = access.thread_rights(moderator, access.membership_of(moderator, club), thread)
+    assert as_author.post and as_author.accept and not as_author.moderate
+    assert "accept" not in as_author.powers  # the thread's author accepts without a power
+    assert as_moderator.post and as_moderator.accept and as_moderator.moderate
+    assert {"accept", "moderate"} <= as_moderator.powers
+
+
+def test_in_a_locked_thread_only_moderators_post_and_that_is_a_power(
+    member, moderator, club, make_thread
+):
+    thread = make_thread(club, moderator)
+    thread.locked = True
+    assert not access.thread_rights(member, access.membership_of(member, club), thread).post
+    rights = access.thread_rights(moderator, access.membership_of(moderator, club), thread)
+    assert rights.post and "post" in rights.powers
+
+
+def test_an_archived_club_takes_no_writing_from_anyone(member, moderator, club, make_thread):
+    thread = make_thread(club, member)
+    thread.club.archived = True
+    for person in (member, moderator):
+        rights = access.thread_rights(person, access.membership_of(person, club), thread)
+        assert rights.read and not (rights.post or rights.react or rights.accept)
+        assert not rights.may_edit(member.pk)
+
+
+def test_a_non_member_has_no_rights_in_a_thread(outsider, club, make_thread, member):
+    thread = make_thread(club, member)
+    rights = access.thread_rights(outsider, None, thread)
+    assert not (rights.read or rights.post or rights.owns(outsider.pk))
+    with pytest.raises(PermissionDenied):
+        rights.require("post")
 
 
 def test_a_logged_in_outsider_can_request_to_join_a_listed_club(outsider, club):
