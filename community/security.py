@@ -43,13 +43,18 @@ class RequireMfaForPowersMiddleware:
         return redirect("mfa_activate_totp")
 
 
+#: Wagtail serves these under the editor's path to anyone: its icons and its translations.
+EDITOR_ASSETS = frozenset({"wagtailadmin_sprite", "wagtailadmin_javascript_catalog"})
+
+
 def editor_power(view):
     """Wagtail's editor is one power (`clubs.access.may_use_editor`): every one of its pages
     uses it. Someone without it is refused by Wagtail itself, as before."""
 
     @wraps(view)
     def gated(request, *args, **kwargs):
-        if access.may_use_editor(request.user):
+        is_asset = request.resolver_match.url_name in EDITOR_ASSETS
+        if not is_asset and access.may_use_editor(request.user):
             access.use_power(request.user)
         return view(request, *args, **kwargs)
 

@@ -5,12 +5,14 @@ import itertools
 import os
 
 import pytest
+import world
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 
-from clubs.models import Club, Membership, Role, Visibility
+from clubs.models import Ban, Club, Invitation, JoinRequest, Membership, Role, Visibility
+from clubs.tokens import new_token
 from cms.demo import ensure_landing_page
 from cms.editorial import attach_to_guide_index
 from cms.models import GuideIndexPage, GuidePage
@@ -275,3 +277,42 @@ def seed_demo(db):
 def demo_data(seed_demo):
     """The demonstration data of `manage.py seed_demo`."""
     seed_demo()
+
+
+@pytest.fixture
+def make_invitation(db):
+    """An invitation created directly (no email); returns (invitation, raw token)."""
+
+    def make(club: Club, email: str, **kw) -> tuple[Invitation, str]:
+        raw, token_hash = new_token()
+        return Invitation.objects.create(club=club, email=email, token_hash=token_hash, **kw), raw
+
+    return make
+
+
+@pytest.fixture
+def make_join_request(db):
+    def make(user: User, club: Club, **kw) -> JoinRequest:
+        return JoinRequest.objects.create(user=user, club=club, **kw)
+
+    return make
+
+
+@pytest.fixture
+def make_ban(db):
+    def make(user: User, club: Club, **kw) -> Ban:
+        return Ban.objects.create(user=user, club=club, **kw)
+
+    return make
+
+
+@pytest.fixture
+def club_world(
+    make_user, make_club, make_membership, make_invitation, make_join_request, make_ban, settings,
+    tmp_path,
+):  # fmt: skip
+    """A club with people in every situation and an object for each of its pages (world.py)."""
+    return world.build_world(
+        make_user, make_club, make_membership, make_invitation, make_join_request, make_ban,
+        settings, tmp_path,
+    )  # fmt: skip
