@@ -113,7 +113,7 @@ def server_env(database_url: str, redis_url: str, folder: Path) -> dict:
         DB_CONN_MAX_AGE="60",
         STATIC_ROOT=str(folder / "static"),
         MEDIA_ROOT=str(folder / "media"),
-        LIVE_POSTS_PER_MINUTE="1000",
+        POSTS_PER_MINUTE="1000",
         LOG_LEVEL="WARNING",
     )
     return env

@@ -6,6 +6,7 @@ moderator where one is needed."""
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -20,6 +21,7 @@ from clubs import access
 from clubs.actions import ActionError
 from clubs.models import Club, Membership
 from community.models import Profile, User
+from community.ratelimit import within_rate
 
 from . import attachments, events, markdown, notices, tasks
 from .models import (
@@ -31,6 +33,7 @@ from .models import (
     Report,
     Thread,
     ThreadSubscription,
+    visible_posts,
 )
 
 MAX_TITLE_LENGTH = 200
@@ -59,6 +62,16 @@ def _rights_in(user: User, thread: Thread) -> access.ThreadRights:
 
 def _require_moderator(user: User, thread: Thread) -> None:
     _rights_in(user, thread).require("moderate")
+
+
+def _require_pace(author: User) -> None:
+    """However a post arrives (a page, the websocket), a person publishes at most
+    POSTS_PER_MINUTE posts a minute: a stolen session or a runaway script cannot flood a club."""
+    if not within_rate(f"posts:{author.pk}", settings.POSTS_PER_MINUTE):
+        raise ActionError(
+            _("Trop de messages en peu de temps : patientez une minute avant de publier."),
+            "too_fast",
+        )
 
 
 def _require_writable(club: Club) -> None:
@@ -134,7 +147,7 @@ def _refresh_summary(thread: Thread) -> None:
     # and start from what is stored, so that saving does not write old values back.
     Thread.objects.select_for_update().filter(pk=thread.pk).exists()
     thread.refresh_from_db(fields=["post_count", "last_post", "accepted_answer"])
-    visible = thread.posts.filter(deleted_at__isnull=True, hidden_at__isnull=True)
+    visible = thread.posts.filter(visible_posts())
     thread.post_count = visible.count()
     thread.last_post = visible.order_by("-id").first()
     answer_gone = bool(thread.accepted_answer_id) and not (
@@ -254,6 +267,7 @@ def start_thread(
     existing = _existing_post(author, client_id)
     if existing is not None:
         return existing.thread
+    _require_pace(author)
     title = (title or "").strip()
     if not title:
         raise ActionError(_("Donnez un titre au fil de discussion."), "title_required")
@@ -302,6 +316,7 @@ def post_reply(
     if not rights.post:
         raise ActionError(LOCKED_MESSAGE, "locked")
     rights.require("post")  # in a locked thread, a moderator's power
+    _require_pace(author)
     source = _clean_source(source)
     post, created = _create_post(
         author=author, thread=thread, source=source, client_id=client_id, uploads=uploads

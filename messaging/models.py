@@ -57,6 +57,12 @@ class Thread(models.Model):
         return self.accepted_answer_id is not None
 
 
+def visible_posts(through: str = "") -> Q:
+    """The one rule of which posts readers see: neither deleted by their author nor hidden by a
+    moderator. `through` is the lookup path from the queried model, e.g. "posts__"."""
+    return Q(**{f"{through}deleted_at__isnull": True, f"{through}hidden_at__isnull": True})
+
+
 class Post(models.Model):
     """A message. Its Markdown is rendered to safe HTML once, when written."""
 

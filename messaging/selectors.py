@@ -9,9 +9,18 @@ from django.http import Http404
 from clubs import access
 from clubs.models import Club
 
-from .models import Attachment, Post, Reaction, ReadState, Report, Thread, ThreadSubscription
+from .models import (
+    Attachment,
+    Post,
+    Reaction,
+    ReadState,
+    Report,
+    Thread,
+    ThreadSubscription,
+    visible_posts,
+)
 
-VISIBLE = Q(deleted_at__isnull=True, hidden_at__isnull=True)
+VISIBLE = visible_posts()
 
 
 def thread_for(user, slug: str, pk: int) -> tuple[Thread, access.ThreadRights]:
@@ -43,7 +52,7 @@ def attachment_for(user, slug: str, pk: int) -> Attachment:
     club, _membership = access.access_club_content(user, slug)
     found = (
         Attachment.objects.filter(pk=pk, post__thread__club=club)
-        .filter(post__deleted_at__isnull=True, post__hidden_at__isnull=True)
+        .filter(visible_posts("post__"))
         .first()
     )
     if found is None:

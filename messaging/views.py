@@ -26,6 +26,7 @@ from .forms import (
     ThreadForm,
     ToggleForm,
 )
+from .models import visible_posts
 
 
 def thread_url(thread) -> str:
@@ -118,7 +119,7 @@ def _quoted_source(request, thread) -> str:
     quoted_id = _int_param(request, "citer")
     if quoted_id is None:
         return ""
-    post = thread.posts.filter(pk=quoted_id, deleted_at__isnull=True, hidden_at__isnull=True)
+    post = thread.posts.filter(visible_posts(), pk=quoted_id)
     post = post.select_related("author__profile").first()
     if post is None:
         return ""

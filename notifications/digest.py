@@ -20,7 +20,7 @@ from clubs import access
 from clubs.models import Membership
 from community.emails import absolute_url, french_datetime
 from community.models import User
-from messaging.models import Thread, ThreadSubscription
+from messaging.models import Thread, ThreadSubscription, visible_posts
 
 from . import emails, selectors
 from .models import Channel, Frequency, Kind, Notification, NotificationPreference
@@ -84,11 +84,7 @@ def _threads(user, preference, since: datetime) -> tuple[list, list]:
             .exclude(author=user)
             .order_by("-created_at")[:MAX_NEW_THREADS]
         )
-    recent_posts = Q(
-        posts__created_at__gt=since,
-        posts__deleted_at__isnull=True,
-        posts__hidden_at__isnull=True,
-    )
+    recent_posts = Q(posts__created_at__gt=since) & visible_posts("posts__")
     active = (
         threads.filter(created_at__lte=since)
         .annotate(new_posts=Count("posts", filter=recent_posts))

@@ -14,6 +14,7 @@ from messaging.models import (
     ReadState,
     Thread,
     ThreadSubscription,
+    visible_posts,
 )
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_a_solved_thread_with_reactions_and_a_mention(demo_data):
 
 def test_thread_summaries_match_their_posts(demo_data):
     for thread in Thread.objects.all():
-        visible = thread.posts.filter(deleted_at__isnull=True, hidden_at__isnull=True)
+        visible = thread.posts.filter(visible_posts())
         assert thread.post_count == visible.count(), thread.title
         assert thread.last_post == visible.order_by("-id").first(), thread.title
         assert thread.last_activity_at == thread.last_post.created_at, thread.title

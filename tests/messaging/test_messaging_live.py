@@ -180,8 +180,9 @@ async def test_typing_reaches_the_others_but_not_the_writer(member, author, club
 
 
 async def test_a_page_that_was_away_gets_exactly_the_50_posts_it_missed_in_order(
-    member, author, club, make_thread
+    member, author, club, make_thread, settings
 ):
+    settings.POSTS_PER_MINUTE = 51  # the thread, then its 50 replies
     thread = await db(make_thread)(club, author)
     stream = f"club.{club.pk}"
     last_seen = await db(events.current_seq)(stream)
@@ -287,7 +288,7 @@ async def test_posting_in_a_locked_thread_over_the_socket_says_why(
 async def test_posting_too_fast_over_the_socket_is_refused(
     member, author, club, make_thread, settings
 ):
-    settings.LIVE_POSTS_PER_MINUTE = 3
+    settings.POSTS_PER_MINUTE = 3
     thread = await db(make_thread)(club, author)
     socket = await open_socket(member)
     answers = []
@@ -297,7 +298,7 @@ async def test_posting_too_fast_over_the_socket_is_refused(
         )
         answers.append(await socket.receive_json_from())
     assert [a["type"] for a in answers] == ["ack", "ack", "ack", "error"]
-    assert "trop de messages" in answers[3]["reason"]
+    assert "Trop de messages" in answers[3]["reason"]
     await socket.disconnect()
 
 

@@ -1200,3 +1200,35 @@ def test_the_history_of_a_post_never_edited_dates_its_only_version(answer, membe
     assert response.status_code == 200
     [current] = html(response).select("section.card")
     assert " ".join(current.h2.get_text().split()) == "Version actuelle, du 4 mars 2025 à 14:00"
+
+
+def test_posting_too_fast_over_http_is_refused_like_over_the_socket(
+    member, author, club, make_thread, client_for, settings
+):
+    settings.POSTS_PER_MINUTE = 2
+    thread = make_thread(club, author)
+    browser = client_for(member)
+    url = reverse("messaging:reply", args=[club.slug, thread.pk])
+    for n in range(3):
+        response = browser.post(
+            url, {"source": f"Réponse n°{n}", "client_id": f"c{n}"}, follow=True
+        )
+    assert "Trop de messages en peu de temps" in response.content.decode()
+    assert list(thread.posts.filter(author=member).values_list("source", flat=True)) == [
+        "Réponse n°0",
+        "Réponse n°1",
+    ]
+
+
+def test_sending_the_same_post_again_does_not_count_against_the_pace(
+    member, author, club, make_thread, client_for, settings
+):
+    settings.POSTS_PER_MINUTE = 1
+    thread = make_thread(club, author)
+    browser = client_for(member)
+    url = reverse("messaging:reply", args=[club.slug, thread.pk])
+    for _ in range(3):  # a reply sent again after a network error
+        browser.post(url, {"source": "Une seule réponse", "client_id": "meme"})
+    assert thread.posts.filter(author=member).count() == 1
+    response = browser.post(url, {"source": "Une autre", "client_id": "autre"}, follow=True)
+    assert "Trop de messages en peu de temps" in response.content.decode()
