@@ -124,11 +124,12 @@ def clubs_visible_to(user) -> QuerySet[Club]:
 
 
 def member_clubs(user) -> QuerySet[Club]:
-    """Active (not archived) clubs the user is a member of."""
+    """Active (not archived) clubs the user is a member of (a ban always wins, even if a
+    membership row were left behind)."""
     if not is_active_user(user):
         return Club.objects.none()
     return Club.objects.active().filter(
-        pk__in=Membership.objects.filter(user=user).values("club_id")
+        pk__in=_unbanned(Membership.objects.filter(user=user)).values("club_id")
     )
 
 
@@ -157,6 +158,13 @@ def moderators_of(club: Club) -> QuerySet[User]:
     reports and invitation renewals."""
     managers = _unbanned(Membership.objects.filter(club=club, role__in=MANAGER_ROLES))
     return User.objects.filter(is_active=True, pk__in=managers.values("user_id"))
+
+
+def readers_of(club: Club) -> QuerySet[User]:
+    """The people who may read the club's content now: `readable_clubs` seen from the club's
+    side (active accounts, members, not banned). Whoever is told about a thread is one of them."""
+    members = _unbanned(Membership.objects.filter(club=club))
+    return User.objects.filter(is_active=True, pk__in=members.values("user_id"))
 
 
 def readable_clubs(user) -> QuerySet[Club]:

@@ -19,7 +19,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from community import live
 from community.models import User, normalise_email
 
 from . import access, bulk, notices, tasks
@@ -58,11 +57,14 @@ class ActionError(ValidationError):
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _end_access(*, club: Club, actor: User, user: User, kind: str, **detail) -> None:
-    """Record that someone lost access to the club (removed, left, banned) and close, once the
-    transaction commits, whatever they still have open on it."""
+def _end_membership(
+    membership: Membership | None, *, club: Club, actor: User, user: User, kind: str, **detail
+) -> None:
+    """Record that someone lost access to the club (removed, left, banned) and delete their
+    membership: its deletion announces the loss, whatever else follows (clubs.signals)."""
     _event(club=club, actor=actor, kind=kind, target_user=user, **detail)
-    live.access_changed(user.pk)
+    if membership is not None:
+        membership.delete()
 
 
 def _event(
@@ -841,10 +843,14 @@ def remove_member(*, actor: User, membership: Membership) -> None:
     rights.require("remove")
     if membership.role == Role.OWNER and _owner_count(club) <= 1:
         raise ActionError(_(LAST_OWNER_MESSAGE), "last_owner")
-    _end_access(
-        club=club, actor=actor, user=membership.user, kind=Kind.REMOVED, role=membership.role
+    _end_membership(
+        membership,
+        club=club,
+        actor=actor,
+        user=membership.user,
+        kind=Kind.REMOVED,
+        role=membership.role,
     )
-    membership.delete()
 
 
 @transaction.atomic
@@ -861,8 +867,9 @@ def leave_club(*, user: User, club: Club) -> None:
             ),
             "last_owner",
         )
-    _end_access(club=club, actor=user, user=user, kind=Kind.LEFT, role=membership.role)
-    membership.delete()
+    _end_membership(
+        membership, club=club, actor=user, user=user, kind=Kind.LEFT, role=membership.role
+    )
 
 
 @transaction.atomic
@@ -888,8 +895,6 @@ def ban_member(*, actor: User, club: Club, user: User, reason: str = "") -> Ban:
     rights.require("ban")
     now = timezone.now()
     previous_role = membership.role if membership else None
-    if membership is not None:
-        membership.delete()
     revoked = (
         Invitation.objects.open().filter(club=club, email__iexact=user.email).update(revoked_at=now)
     )
@@ -897,7 +902,8 @@ def ban_member(*, actor: User, club: Club, user: User, reason: str = "") -> Ban:
         user=user, club=club, status=JoinRequest.Status.PENDING
     ).update(status=JoinRequest.Status.REFUSED, decided_by=actor, decided_at=now)
     ban = Ban.objects.create(user=user, club=club, reason=reason, banned_by=actor, created_at=now)
-    _end_access(
+    _end_membership(
+        membership,
         club=club,
         actor=actor,
         user=user,

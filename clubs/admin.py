@@ -1,12 +1,43 @@
 """Technical admin (superusers only). Day-to-day work goes through the site and clubs.actions:
-edits made here bypass the audit log, so most objects are read-only here."""
+memberships and bans are read-only here, and their admin actions call the same actions as the
+site (audit log, pages closed, follows and notifications dropped)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from . import actions
 from .models import Ban, Club, Invitation, JoinRequest, Membership, MembershipEvent
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Rows written only by the actions: shown, never added, edited or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _run_for_each(modeladmin, request, rows, act, done: str) -> None:
+    """Call `act(row)` for each selected row; say how many succeeded and why the others did not."""
+    succeeded = 0
+    for row in rows:
+        try:
+            act(row)
+        except actions.ActionError as error:
+            modeladmin.message_user(request, f"{row} : {error}", messages.ERROR)
+        else:
+            succeeded += 1
+    if succeeded:
+        modeladmin.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+
+
+class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["user", "invited_by"]
@@ -20,14 +51,43 @@ class ClubAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "created_by"]
     inlines = [MembershipInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # A club is archived from the site; deleting it here would erase its members' words.
+        return False
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "club", "role", "joined_at"]
     list_filter = ["role", "club"]
     search_fields = ["user__email", "club__name"]
-    raw_id_fields = ["user", "invited_by"]
     list_select_related = ["user__profile", "club"]
+    actions = ["remove_from_club", "ban_from_club"]
+
+    @admin.action(description=gettext_lazy("Retirer du club"))
+    def remove_from_club(self, request, queryset):
+        _run_for_each(
+            self,
+            request,
+            queryset,
+            lambda membership: actions.remove_member(actor=request.user, membership=membership),
+            _("%(count)d membre(s) retiré(s) du club."),
+        )
+
+    @admin.action(description=gettext_lazy("Exclure du club"))
+    def ban_from_club(self, request, queryset):
+        _run_for_each(
+            self,
+            request,
+            queryset.select_related("user", "club"),
+            lambda membership: actions.ban_member(
+                actor=request.user,
+                club=membership.club,
+                user=membership.user,
+                reason=_("Exclusion décidée dans l'administration technique."),
+            ),
+            _("%(count)d membre(s) exclu(s) du club."),
+        )
 
 
 @admin.register(Invitation)
@@ -65,26 +125,29 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
+class BanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Bans are made by « Exclure du club » (here on memberships, or on the site)."""
+
     list_display = ["user", "club", "banned_by", "created_at"]
     list_filter = ["club"]
     search_fields = ["user__email", "club__name", "reason"]
-    raw_id_fields = ["user", "banned_by"]
     list_select_related = ["user__profile", "club", "banned_by__profile"]
+    actions = ["lift"]
+
+    @admin.action(description=gettext_lazy("Lever l'exclusion"))
+    def lift(self, request, queryset):
+        _run_for_each(
+            self,
+            request,
+            queryset.select_related("club", "user"),
+            lambda ban: actions.unban(actor=request.user, ban=ban),
+            _("%(count)d exclusion(s) levée(s)."),
+        )
 
 
 @admin.register(MembershipEvent)
-class MembershipEventAdmin(admin.ModelAdmin):
+class MembershipEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "club", "kind", "actor", "target_user", "target_email"]
     list_filter = ["kind", "club"]
     search_fields = ["target_email", "actor__email", "target_user__email"]
     list_select_related = ["club", "actor__profile", "target_user__profile"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

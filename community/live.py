@@ -26,6 +26,11 @@ def _send(user_id: int, message: dict) -> None:
         logger.warning("Couche de canaux injoignable : %s non transmis", message["type"])
 
 
+def pages_recheck_after_lost_access(*, user_id: int, club_ids: list[int]) -> None:
+    """Handler of `access_ended`: the person's pages re-check what they follow, at once."""
+    access_changed(user_id)
+
+
 def access_changed(user_id: int) -> None:
     """After commit: the person's memberships changed; their pages re-check what they follow."""
     transaction.on_commit(lambda: _send(user_id, {"type": "access.changed"}))

@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from . import live, security
+from . import domain_events, live, security
 from .models import Profile, unique_handle
 
 
@@ -31,9 +31,17 @@ def recheck_live_pages_when_access_ends(sender, instance, raw=False, update_fiel
     before = sender.objects.filter(pk=instance.pk).values("is_active", "password").first()
     if before is None:
         return
-    deactivated = before["is_active"] and not instance.is_active
-    if deactivated or before["password"] != instance.password:
+    if before["is_active"] and not instance.is_active:
+        _announce_lost_access_to_every_club(instance)
+    elif before["password"] != instance.password:
         live.access_changed(instance.pk)
+
+
+def _announce_lost_access_to_every_club(user) -> None:
+    """A deactivated account keeps its memberships (it may be reactivated) but reads no club:
+    the same loss of access as leaving each of them, announced once for all."""
+    club_ids = list(user.club_memberships.values_list("club_id", flat=True))
+    domain_events.announce(domain_events.ACCESS_ENDED, user_id=user.pk, club_ids=club_ids)
 
 
 @receiver(user_logged_out)

@@ -112,13 +112,13 @@ def _require_visible(post: Post) -> None:
 
 
 def _mention_urls(club: Club, source: str) -> dict[str, str]:
-    """Profile URLs of the club's members whose handle appears after an @ in the source."""
+    """Profile URLs of the club's readers whose handle appears after an @ in the source."""
     candidates = {match.lower() for match in markdown.HANDLE.findall(source.replace("@", " @"))}
     candidates = {h for h in candidates if f"@{h}" in source.lower()}
     if not candidates:
         return {}
     handles = Profile.objects.filter(
-        handle__in=candidates, user__club_memberships__club=club, user__is_active=True
+        handle__in=candidates, user__in=access.readers_of(club)
     ).values_list("handle", flat=True)
     return {h: reverse("profile", args=[h]) for h in handles}
 
@@ -433,9 +433,9 @@ def move_thread(*, moderator: User, thread: Thread, to_club: Club) -> Thread:
     thread.club = to_club
     thread.save(update_fields=["club"])
     events.thread_moved(thread, from_club_id=from_club_id)
-    # Followers who are not members of the new club no longer follow it.
+    # Followers who may not read the new club no longer follow it.
     ThreadSubscription.objects.filter(thread=thread).exclude(
-        user__club_memberships__club=to_club
+        user__in=access.readers_of(to_club)
     ).delete()
     return thread
 
@@ -582,3 +582,14 @@ def remove_uploads_of(*, uploader: User) -> int:
     Attachment.objects.filter(pk__in=[attachment.pk for attachment in uploaded]).delete()
     transaction.on_commit(lambda: attachments.delete_files(names))
     return len(uploaded)
+
+
+@transaction.atomic
+def end_follows_in(*, user_id: int, club_ids: list[int]) -> int:
+    """The person lost access to these clubs: they follow (or mute) none of its threads any
+    more, so that no later reply tells them anything. Where they had read up to is kept, for
+    the day they come back."""
+    deleted, _ = ThreadSubscription.objects.filter(
+        user_id=user_id, thread__club_id__in=club_ids
+    ).delete()
+    return deleted

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clubs import access
-from clubs.models import Membership
 from notifications import actions as notifications
 from notifications.models import Audience, Kind
 
@@ -49,9 +48,12 @@ def mentioned(post, user_ids) -> set[int]:
 
 
 def replied(post, *, already_told: set[int]) -> None:
-    """Tell the thread's followers (not those who muted it, nor those who never followed it)."""
+    """Tell the thread's followers (not those who muted it, nor those who never followed it)
+    who may still read it."""
     followers = ThreadSubscription.objects.filter(
-        thread=post.thread, level=ThreadSubscription.Level.FOLLOW
+        thread=post.thread,
+        level=ThreadSubscription.Level.FOLLOW,
+        user__in=access.readers_of(post.thread.club),
     ).values_list("user_id", flat=True)
     notifications.notify_many(
         recipients=set(followers) - already_told,
@@ -65,11 +67,11 @@ def replied(post, *, already_told: set[int]) -> None:
 
 
 def thread_started(post, *, already_told: set[int]) -> None:
-    """Tell the club's members that a thread was opened."""
+    """Tell the club's readers that a thread was opened."""
     thread = post.thread
-    members = Membership.objects.filter(club=thread.club).values_list("user_id", flat=True)
+    readers = access.readers_of(thread.club).values_list("pk", flat=True)
     notifications.notify_many(
-        recipients=set(members) - already_told,
+        recipients=set(readers) - already_told,
         kind=Kind.NEW_THREAD,
         text=_("%(name)s a ouvert le fil « %(title)s » dans %(club)s")
         % {"name": _actor_name(post), "title": thread.title, "club": thread.club.name},

@@ -147,3 +147,13 @@ def unsubscribe_digest(*, user: User) -> None:
     preference = selectors.preference_of(user)
     preference.digest_frequency = Frequency.NEVER
     preference.save()
+
+
+@transaction.atomic
+def drop_club_notifications(*, user_id: int, club_ids: list[int]) -> int:
+    """The person lost access to these clubs: what they were told about them goes, read or not,
+    so that no email, digest entry or unread count leads them back there."""
+    deleted, _ = Notification.objects.filter(recipient_id=user_id, club_id__in=club_ids).delete()
+    if deleted:
+        live.notifications_changed(user_id)
+    return deleted

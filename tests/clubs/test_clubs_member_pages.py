@@ -349,6 +349,37 @@ def test_a_moderator_sees_controls_for_others_but_not_for_themselves(
     assert reverse("clubs:member_remove", args=[club.slug, mine.pk]) not in page
 
 
+@pytest.mark.parametrize("viewer_kind", ["owner", "moderator", "staff member"])
+def test_the_members_page_shows_exactly_the_controls_the_viewer_may_use(
+    viewer_kind, as_user, owner, moderator, member, staff, make_membership, club
+):
+    """Every control on the page is one the action would accept, and every power has its
+    control: the page reads `access.member_rights`, as the actions do."""
+    from clubs import access
+
+    viewers = {"owner": owner, "moderator": moderator, "staff member": staff}
+    viewer = viewers[viewer_kind]
+    if viewer_kind == "staff member":
+        make_membership(staff, club)
+    page = text(as_user(viewer).get(reverse("clubs:members", args=[club.slug])))
+    viewer_membership = Membership.objects.get(user=viewer, club=club)
+    for target in Membership.objects.filter(club=club):
+        rights = access.member_rights(viewer, viewer_membership, target)
+        shown = {
+            "change_role": reverse("clubs:member_role", args=[club.slug, target.pk]) in page,
+            "remove": reverse("clubs:member_remove", args=[club.slug, target.pk]) in page,
+            "ban": reverse("clubs:member_ban", args=[club.slug, target.pk]) in page,
+        }
+        expected = {power: getattr(rights, power) for power in shown}
+        assert shown == expected, (viewer_kind, target.role)
+    # A moderator cannot act on an owner: no control at all on the owner's row.
+    owner_row = Membership.objects.get(user=owner, club=club)
+    moderator_sees_owner_controls = viewer_kind == "moderator" and (
+        reverse("clubs:member_remove", args=[club.slug, owner_row.pk]) in page
+    )
+    assert not moderator_sees_owner_controls
+
+
 def test_the_members_page_is_paginated_beyond_50_members(
     as_user, member, club, make_user, make_membership
 ):

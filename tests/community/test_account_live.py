@@ -4,15 +4,12 @@ out everywhere », a new password."""
 import pytest
 from allauth.usersessions.models import UserSession
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
-from live_sessions import logged_in_session
+from live_sessions import logged_in_session, socket_of_session
 
 from community import actions, security
-from community.asgi import application
 from messaging.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,17 +26,6 @@ def tracked_session(user) -> SessionStore:
     return session
 
 
-async def open_socket(session: SessionStore) -> WebsocketCommunicator:
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
-    socket = WebsocketCommunicator(
-        application, "/ws/live/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
-    )
-    connected, _ = await socket.connect()
-    assert connected
-    assert (await socket.receive_json_from())["type"] == "hello"
-    return socket
-
-
 async def assert_closed(socket, codes=(CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN)):
     output = await socket.receive_output(timeout=5)
     assert output["type"] == "websocket.close"
@@ -53,9 +39,9 @@ async def assert_open(socket):
 
 
 async def test_deleting_the_account_closes_every_page_of_it(member, author):
-    mine = await open_socket(await tracked_session(member))
-    also_mine = await open_socket(await tracked_session(member))
-    theirs = await open_socket(await tracked_session(author))
+    mine = await socket_of_session(await tracked_session(member))
+    also_mine = await socket_of_session(await tracked_session(member))
+    theirs = await socket_of_session(await tracked_session(author))
     await db(actions.delete_account)(user=member, erase_posts=False)
     await assert_closed(mine)
     await assert_closed(also_mine)
@@ -64,15 +50,15 @@ async def test_deleting_the_account_closes_every_page_of_it(member, author):
 
 async def test_log_out_everywhere_closes_the_other_pages_and_keeps_this_one(member):
     here = await tracked_session(member)
-    this_page = await open_socket(here)
-    other_device = await open_socket(await tracked_session(member))
+    this_page = await socket_of_session(here)
+    other_device = await socket_of_session(await tracked_session(member))
     await db(security.end_other_sessions)(member, keep_session_key=here.session_key)
     await assert_closed(other_device, codes=(CLOSE_UNAUTHENTICATED,))
     await assert_open(this_page)
 
 
 async def test_a_new_password_closes_the_pages_of_the_other_sessions(member):
-    other_device = await open_socket(await tracked_session(member))
+    other_device = await socket_of_session(await tracked_session(member))
 
     @db
     def change_password():

@@ -1,13 +1,15 @@
 """A stateful property test of the access rules across every channel.
 
 Random sequences of the real actions (invitations, join requests, removals, bans, unbans,
-departures, threads, replies, edits, hides, restores, deletions, thread moves, guide audience
+departures, removals and bans made in the Django admin, account deletions with or without erasing
+the posts, threads, replies, edits, hides, restores, deletions, thread moves, guide audience
 changes) run against a small world: three clubs (two listed, one secret), five people (one of them
 staff) and a few guides. A plain-Python model follows the same steps. After each step, for every
 person, the marker words each channel lets out — the club's thread list, the thread page as the
 browser gets it, search (titles, snippets, counts), notifications, guides (listing and page rule),
 the websocket's subscribe check and catch-up, and the person's own data export — are compared with
 what the model says they may see: never more, and for the listings and search not less either.
+Nobody follows a thread or keeps a notification of a club they can no longer read.
 
 The run is bounded and derandomised for CI; PROPERTY_EXAMPLES and PROPERTY_STEPS make it longer
 (see docs/security.md for the longer run and its result).
@@ -22,7 +24,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -40,13 +42,15 @@ from clubs import actions as club_actions
 from clubs.models import Ban, JoinRequest, Membership, Visibility
 from cms import selectors as cms_selectors
 from cms.models import GuidePage
+from community import actions as account_actions
 from community.models import User
 from community.personal_data import posts_section
 from messaging import actions as messaging_actions
 from messaging import events, live
 from messaging import selectors as messaging_selectors
-from messaging.models import Post, Thread
+from messaging.models import Post, Thread, ThreadSubscription
 from notifications import selectors as notification_selectors
+from notifications.models import Notification
 from search.sources import Criteria, search
 
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "5"))
@@ -65,6 +69,12 @@ NEWCOMERS = ("staff", "ana", "bob", "cy", "dee")
 
 def markers_in(text: str) -> set[str]:
     return set(MARKER.findall(text))
+
+
+def committed():
+    """Run what waits for the commit (the example itself never commits), as a commit would:
+    the loss of access is handled after commit (community.domain_events)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 @dataclass
@@ -115,14 +125,16 @@ class World(RuleBasedStateMachine):
 
     @initialize()
     def build_world(self):
-        self.users = {
-            name: User.objects.create_user(
-                email=f"{name}@exemple.fr",
-                password="motdepasse-solide-42",
-                is_staff=name == "staff",
-            )
-            for name in PEOPLE
-        }
+        self.users, self.clients = {}, {}
+        for name in PEOPLE:
+            self._open_account(name)
+        self.root = User.objects.create_user(
+            email="racine@exemple.fr", password="motdepasse-solide-42", is_staff=True
+        )
+        self.root.is_superuser = True
+        self.root.save()
+        self.admin = Client()
+        self.admin.force_login(self.root)
         staff = self.users["staff"]
         self.clubs = {}
         for name in CLUBS:
@@ -132,14 +144,21 @@ class World(RuleBasedStateMachine):
                 club_actions.name_owner(actor=staff, club=club, user=self.users[owner])
             self.clubs[name] = club
             self.members[name] = set(OWNERS[name])
-        self.clients = {}
-        for name, user in self.users.items():
-            self.clients[name] = Client()
-            self.clients[name].force_login(user)
+        # A plain member from the start, so that the first steps may take their access away.
+        self.invite_and_accept(club="alpha", person="cy", by_staff=True)
         for audience in ((), ("alpha",), ("secret",)):
             self._publish_guide(None, audience)
         for name in CLUBS:  # a thread in each club, so that the first steps have posts to act on
             self.start_thread(club=name, person=self.manager_of(name))
+
+    def _open_account(self, name: str) -> None:
+        """A person's account and logged-in browser (again after they deleted the account)."""
+        user = User.objects.create_user(
+            email=f"{name}@exemple.fr", password="motdepasse-solide-42", is_staff=name == "staff"
+        )
+        self.users[name] = user
+        self.clients[name] = Client()
+        self.clients[name].force_login(user)
 
     def _publish_guide(self, pk, audience) -> None:
         if pk is None:
@@ -260,7 +279,8 @@ class World(RuleBasedStateMachine):
         if actor == self.users[person]:
             return
         membership = Membership.objects.get(user=self.users[person], club=self.clubs[club])
-        club_actions.remove_member(actor=actor, membership=membership)
+        with committed():
+            club_actions.remove_member(actor=actor, membership=membership)
         self.members[club].discard(person)
 
     @rule(club=st.sampled_from(CLUBS), person=st.sampled_from(("cy", "dee", "staff")))
@@ -270,7 +290,8 @@ class World(RuleBasedStateMachine):
             with pytest.raises(club_actions.ActionError):
                 club_actions.ban_member(actor=actor, club=self.clubs[club], user=self.users[person])
             return
-        club_actions.ban_member(actor=actor, club=self.clubs[club], user=self.users[person])
+        with committed():
+            club_actions.ban_member(actor=actor, club=self.clubs[club], user=self.users[person])
         self.members[club].discard(person)
         self.bans.add((club, person))
 
@@ -288,8 +309,44 @@ class World(RuleBasedStateMachine):
             with pytest.raises(club_actions.ActionError):
                 club_actions.leave_club(user=self.users[person], club=self.clubs[club])
             return
-        club_actions.leave_club(user=self.users[person], club=self.clubs[club])
+        with committed():
+            club_actions.leave_club(user=self.users[person], club=self.clubs[club])
         self.members[club].discard(person)
+
+    @rule(data=st.data(), ban=st.booleans())
+    def remove_or_ban_in_the_admin(self, data, ban):
+        """The Django admin's actions on memberships (they run the site's actions)."""
+        targets = [(c, p) for c in CLUBS for p in sorted(self.members[c]) if p not in OWNERS[c]]
+        if not targets:
+            return
+        club, person = data.draw(st.sampled_from(targets))
+        membership = Membership.objects.get(user=self.users[person], club=self.clubs[club])
+        action = "ban_from_club" if ban else "remove_from_club"
+        with committed():
+            response = self.admin.post(
+                reverse("admin:clubs_membership_changelist"),
+                {"action": action, "_selected_action": [membership.pk]},
+            )
+        assert response.status_code == 302
+        self.members[club].discard(person)
+        if ban:
+            self.bans.add((club, person))
+
+    @rule(person=st.sampled_from(("cy", "dee")), erase_posts=st.booleans())
+    def delete_account(self, person, erase_posts):
+        """The person deletes their account, then comes back later with a new one."""
+        with committed():
+            account_actions.delete_account(user=self.users[person], erase_posts=erase_posts)
+        for thread in self.threads.values():
+            for post in thread.posts.values():
+                if post.author == person:
+                    post.author = None  # « Ancien membre »
+                    post.deleted = post.deleted or erase_posts
+                    post.old_markers = set() if erase_posts else post.old_markers
+        for club in CLUBS:
+            self.members[club].discard(person)
+        self.bans = {(club, banned) for club, banned in self.bans if banned != person}
+        self._open_account(person)
 
     # --- Discussion rules -----------------------------------------------------------------------
 
@@ -433,6 +490,7 @@ class World(RuleBasedStateMachine):
             self.check_guides(person)
             self.check_websocket(person)
             self.check_export(person)
+            self.check_follows_and_notifications(person)
 
     def check_club_pages(self, person):
         user = self.users[person]
@@ -520,6 +578,16 @@ class World(RuleBasedStateMachine):
             missed = events.events_after(stream, 0) or []
             sent = json.dumps([event.as_frame() for event in missed])
             assert markers_in(sent) <= allowed, (person, stream, markers_in(sent) - allowed)
+
+    def check_follows_and_notifications(self, person):
+        """Whoever lost access to a club follows none of its threads and was told nothing of it
+        that remains."""
+        user = self.users[person]
+        readable = [self.clubs[name].pk for name in self.readable_clubs(person)]
+        followed = ThreadSubscription.objects.filter(user=user).exclude(thread__club__in=readable)
+        assert not followed.exists(), person
+        told = Notification.objects.filter(recipient=user, club__isnull=False)
+        assert not told.exclude(club__in=readable).exists(), person
 
     def check_export(self, person):
         """The export holds the person's own posts (and the titles of their threads), only."""
