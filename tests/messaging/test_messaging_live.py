@@ -3,6 +3,7 @@ bad frames, through the real ASGI application with the configured channel layer.
 
 import asyncio
 import json
+import logging
 
 import pytest
 from channels.db import database_sync_to_async
@@ -412,14 +413,41 @@ async def test_bad_frames_get_error_frames_and_the_connection_stays_up(member, c
     await socket.disconnect()
 
 
-async def test_a_frame_over_64_kb_closes_the_connection_with_1009(member):
+async def refused_as_too_big(member, text: str) -> bool:
+    """Whether the server answers the frame with « trame trop grande » and closes as too big."""
     socket = await open_socket(member)
-    await socket.send_to(text_data=json.dumps({"type": "ping", "id": "x" * 70_000}))
-    assert (await socket.receive_json_from())["reason"] == "trame trop grande"
-    assert await socket.receive_output(timeout=5) == {
+    await socket.send_to(text_data=text)
+    answer = await socket.receive_json_from()
+    closing = await socket.receive_output(timeout=5)
+    await socket.disconnect()
+    return answer == {"type": "error", "reason": "trame trop grande"} and closing == {
         "type": "websocket.close",
         "code": CLOSE_TOO_BIG,
     }
+
+
+async def test_a_frame_over_64_kb_closes_the_connection_as_too_big_without_an_error_logged(
+    member, caplog
+):
+    assert await refused_as_too_big(member, json.dumps({"type": "ping", "id": "x" * 70_000}))
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_the_limit_counts_bytes_so_accented_letters_count_twice(member, caplog):
+    text = json.dumps({"type": "ping", "id": "é" * 40_000}, ensure_ascii=False)
+    assert len(text) < settings.LIVE_MAX_FRAME_BYTES < len(text.encode())
+    assert await refused_as_too_big(member, text)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_a_frame_just_under_the_limit_in_bytes_is_answered(member):
+    padding = "é" * ((settings.LIVE_MAX_FRAME_BYTES - 100) // 2)
+    text = json.dumps({"type": "ping", "id": padding}, ensure_ascii=False)
+    assert len(text.encode()) <= settings.LIVE_MAX_FRAME_BYTES
+    socket = await open_socket(member)
+    await socket.send_to(text_data=text)
+    assert await socket.receive_json_from() == {"type": "pong", "id": padding}
+    await socket.disconnect()
 
 
 async def test_a_bad_frame_on_one_connection_does_not_disturb_another(member, author, club):
