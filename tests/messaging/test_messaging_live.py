@@ -222,6 +222,45 @@ async def test_a_page_away_longer_than_the_log_keeps_is_told_to_resync(
     await socket.disconnect()
 
 
+@pytest.fixture
+def six_events(settings, club, author, make_thread):
+    """A club's stream with six events (a thread, its first post and four replies), and a
+    catch-up limited to five."""
+    settings.LIVE_CATCH_UP_MAX = 5
+    thread = make_thread(club, author)
+    for n in range(4):
+        actions.post_reply(author=author, thread=thread, source=f"Message {n}")
+    stream = events.club_stream(club.pk)
+    assert events.current_seq(stream) == 6
+    return stream
+
+
+async def catch_up(member, stream: str, after: int) -> list[dict]:
+    """The frames that follow `subscribed` when a page subscribes with `after`."""
+    socket = await open_socket(member)
+    await socket.send_json_to({"type": "subscribe", "stream": stream, "after": after})
+    assert (await socket.receive_json_from())["type"] == "subscribed"
+    frames = []
+    while not await socket.receive_nothing(timeout=0.3):
+        frames.append(await socket.receive_json_from())
+    await socket.disconnect()
+    return frames
+
+
+@pytest.mark.parametrize("after", [1, 4, 6])
+async def test_a_catch_up_within_the_maximum_replays_the_missed_events(member, six_events, after):
+    frames = await catch_up(member, six_events, after)
+    assert [(f["type"], f["seq"]) for f in frames] == [("event", s) for s in range(after + 1, 7)]
+
+
+async def test_a_catch_up_longer_than_the_maximum_is_a_resync_and_not_the_events(
+    member, six_events
+):
+    assert await catch_up(member, six_events, 0) == [
+        {"type": "resync", "stream": six_events, "seq": 6}
+    ]
+
+
 # --- Posting over the socket --------------------------------------------------------------------
 
 
