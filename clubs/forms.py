@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
+from community.models import validate_name
+
 from .actions import MAX_BULK_INVITATIONS, MAX_MESSAGE_LENGTH, ActionError, accept_invitation
 from .models import Club, Profession, Role, Visibility
 
@@ -139,8 +141,8 @@ class BanForm(forms.Form):
 class InvitationSignupForm(SignupForm):
     """allauth's signup form, reached only from an invitation: the address is the invited one."""
 
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, validators=[validate_name])
+    last_name = forms.CharField(label=_("Nom"), max_length=150, validators=[validate_name])
     job_title = forms.CharField(label=_("Fonction"), max_length=120, required=False)
     organisation = forms.CharField(
         label=_("Collectivité ou organisme"), max_length=200, required=False

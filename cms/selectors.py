@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from modelcluster.queryset import FakeQuerySet
 from wagtail.models import ReferenceIndex
 
 from clubs import access
@@ -47,13 +48,24 @@ def club_guides(user, club: Club) -> QuerySet[GuidePage]:
     return guides_for(user).filter(audience=club)
 
 
+def _audience(guide: GuidePage) -> QuerySet[Club]:
+    """A guide's clubs as a database query. A draft shown in the editor's preview holds its clubs
+    in memory (modelcluster's fake queryset, which cannot be joined to other queries): they are
+    looked up by their ids."""
+    clubs = guide.audience.all()
+    if isinstance(clubs, FakeQuerySet):
+        return Club.objects.filter(pk__in=[club.pk for club in clubs])
+    return clubs
+
+
 def may_read_guide(user, guide: GuidePage) -> bool:
-    return access.may_read_audience(user, guide.audience.values_list("pk", flat=True))
+    return access.may_read_audience(user, _audience(guide).values_list("pk", flat=True))
 
 
 def guide_clubs(user, guide: GuidePage) -> QuerySet[Club]:
     """The clubs a guide is for, as far as the user may know them (a secret club stays hidden)."""
-    return guide.audience.filter(pk__in=access.clubs_visible_to(user).values("pk")).order_by("name")
+    visible = access.clubs_visible_to(user).values("pk")
+    return _audience(guide).filter(pk__in=visible).order_by("name")
 
 
 def guide_categories() -> QuerySet[GuideCategory]:

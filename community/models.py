@@ -1,7 +1,9 @@
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,34 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+# Characters that change the direction of the text around them: a name could show reversed.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_control(character: str) -> bool:
+    """A line break (CR, LF, the Unicode line and paragraph separators), a tab or another
+    control character, or a direction override."""
+    return unicodedata.category(character) in {"Cc", "Zl", "Zp"} or character in BIDI_CONTROLS
+
+
+def validate_name(value: str) -> None:
+    """A name is shown on one line, in pages and in the plain text and subjects of emails."""
+    if any(_is_control(character) for character in value):
+        raise ValidationError(
+            _(
+                "Un nom s'écrit sur une seule ligne : retirez les retours à la ligne, "
+                "tabulations et autres caractères invisibles."
+            ),
+            code="control_character",
+        )
+
+
+def one_line(text: str) -> str:
+    """The text on one line: control characters become spaces, and spaces are collapsed (names
+    saved before `validate_name` existed may hold a line break)."""
+    return " ".join("".join(" " if _is_control(c) else c for c in text).split())
+
+
 def person(verbose_name, related_name="+", **kwargs):
     """A reference to an account that outlives it: the row stays when the account goes."""
     return models.ForeignKey(
@@ -56,6 +86,10 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("adresse électronique"), unique=True)
+    first_name = models.CharField(
+        _("prénom"), max_length=150, blank=True, validators=[validate_name]
+    )
+    last_name = models.CharField(_("nom"), max_length=150, blank=True, validators=[validate_name])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -73,8 +107,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        profile_name = getattr(getattr(self, "profile", None), "display_name", "")
-        return profile_name or self.get_full_name() or self.email.split("@")[0]
+        profile_name = one_line(getattr(getattr(self, "profile", None), "display_name", ""))
+        return profile_name or one_line(self.get_full_name()) or self.email.split("@")[0]
 
     def __str__(self):
         return self.display_name
@@ -109,7 +143,9 @@ class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    display_name = models.CharField(_("nom affiché"), max_length=120, blank=True)
+    display_name = models.CharField(
+        _("nom affiché"), max_length=120, blank=True, validators=[validate_name]
+    )
     handle = models.SlugField(
         _("identifiant de mention"),
         max_length=60,
@@ -154,7 +190,7 @@ class Profile(models.Model):
         verbose_name_plural = _("profils")
 
     def __str__(self):
-        return self.display_name or self.user.email
+        return one_line(self.display_name) or self.user.email
 
     @property
     def shows_email(self) -> bool:

@@ -317,6 +317,7 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "community.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # The site's pages run only the project's own files: no inline script or style, nothing from
@@ -392,6 +393,8 @@ CLAMD_FAIL_OPEN = env_flag("CLAMD_FAIL_OPEN", False)
 # --- Live layer ---------------------------------------------------------------------------------
 LIVE_MAX_FRAME_BYTES = 64 * 1024
 POSTS_PER_MINUTE = int(os.environ.get("POSTS_PER_MINUTE", "20"))
+# A catch-up longer than this many events is a "resync": the page reloads its data over HTTP.
+LIVE_CATCH_UP_MAX = int(os.environ.get("LIVE_CATCH_UP_MAX", "200"))
 LIVE_TYPING_INTERVAL = 2.0  # seconds between two "typing" frames of one page for one thread
 EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "7"))
 

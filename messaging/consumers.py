@@ -25,7 +25,18 @@ logger = logging.getLogger(__name__)
 # Close codes in the application range (4000-4999), so that the page knows not to retry.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
-CLOSE_TOO_BIG = 1009
+# A frame over LIVE_MAX_FRAME_BYTES. The protocol's own code for it, 1009, is one an application
+# may not send through daphne: its websocket library refuses every code but 1000 and 3000-4999,
+# and the refusal became an error logged with its traceback and a close with 1011.
+CLOSE_TOO_BIG = 4009
+
+
+def frame_too_big(text: str) -> bool:
+    """Whether a frame is over the limit, counted in bytes as it travelled (UTF-8): an accented
+    letter is two, an emoji four."""
+    if len(text) > settings.LIVE_MAX_FRAME_BYTES:  # over in characters: over in bytes too
+        return True
+    return len(text.encode("utf-8", errors="surrogatepass")) > settings.LIVE_MAX_FRAME_BYTES
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -77,7 +88,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if bytes_data is not None:
             await self.send_frame({"type": "error", "reason": "trame binaire non prise en charge"})
             return
-        if len(text_data) > settings.LIVE_MAX_FRAME_BYTES:
+        if frame_too_big(text_data):
             await self.send_frame({"type": "error", "reason": "trame trop grande"})
             await self.close(code=CLOSE_TOO_BIG)
             return

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from clubs import access
@@ -25,4 +26,6 @@ def live(request):
     return {
         "live_streams": SimpleLazyObject(lambda: live_streams_for(user)),
         "unread_by_club": SimpleLazyObject(lambda: selectors.unread_threads_by_club(user)),
+        # The page sends no frame over it (a longer reply goes through the form, over HTTP).
+        "live_max_frame_bytes": settings.LIVE_MAX_FRAME_BYTES,
     }

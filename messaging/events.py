@@ -87,10 +87,15 @@ def send_to_group(group: str, message: dict) -> bool:
 
 
 def events_after(stream: str, seq: int) -> list[EventLog] | None:
-    """The stream's events after `seq`, in order; None if some of them are no longer kept
-    (the page must reload its data: "resync")."""
-    if seq >= current_seq(stream):
+    """The stream's events after `seq`, in order; None when the page must reload its data
+    instead ("resync"): some of them are no longer kept, or there are more than
+    LIVE_CATCH_UP_MAX (a page away for long, or one asking for everything with `after` 0, is
+    served faster by its pages over HTTP than by replaying the whole log)."""
+    last = current_seq(stream)
+    if seq >= last:
         return []
+    if last - seq > settings.LIVE_CATCH_UP_MAX:
+        return None
     events = list(EventLog.objects.filter(stream=stream, seq__gt=seq).order_by("seq"))
     if not events or events[0].seq != seq + 1:
         return None

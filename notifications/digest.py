@@ -66,10 +66,6 @@ def _thread_entry(thread, **extra) -> dict:
     return {"club": thread.club.name, "title": thread.title, "url": url, **extra}
 
 
-def _notification_entry(notification) -> dict:
-    return {"text": notification.text, "url": absolute_url(notification.url)}
-
-
 def _threads(user, preference, since: datetime) -> tuple[list, list]:
     muted = ThreadSubscription.objects.filter(user=user, level=ThreadSubscription.Level.MUTE)
     threads = (
@@ -110,7 +106,7 @@ def build_digest(user, preference, *, now: datetime) -> Digest:
     )
     for notification in unread:
         target = digest.mentions if notification.kind == Kind.MENTION else digest.notifications
-        target.append(_notification_entry(notification))
+        target.append(emails.notification_entry(notification))
         digest.notification_ids.append(notification.pk)
     digest.new_threads, digest.active_threads = _threads(user, preference, since)
     return digest

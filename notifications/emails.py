@@ -6,6 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from community.emails import absolute_url, build_email
+from community.models import one_line
 
 from . import tokens
 from .models import Kind
@@ -31,12 +32,18 @@ def _footer_context(user, kinds: list[str]) -> dict:
     }
 
 
+def notification_entry(notification) -> dict:
+    """A notification as an email lists it: its sentence on one line (a name saved with a line
+    break, before names were checked, must not begin a line of its own) and its link."""
+    return {"text": one_line(notification.text), "url": absolute_url(notification.url)}
+
+
 def notification_email(user, notifications) -> EmailMultiAlternatives:
     """One email for a batch of notifications, each with the link to what it is about."""
     kinds = sorted({n.kind for n in notifications})
     labels = [str(Kind(kind).label).lower() for kind in kinds]
     context = {
-        "notifications": [{"text": n.text, "url": absolute_url(n.url)} for n in notifications],
+        "notifications": [notification_entry(n) for n in notifications],
         "count": len(notifications),
         "reasons": labels,
         **_footer_context(user, kinds),

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
+from django_tasks import task_backends
 
 from clubs.models import Ban, Club, Invitation, JoinRequest, Membership, Role, Visibility
 from clubs.tokens import new_token
@@ -62,6 +63,16 @@ def powers_without_mfa(settings):
     """Most tests exercise powers, not the two-factor gate in front of them: the gate is off,
     and tests/community/test_account_mfa.py turns it on to prove it."""
     settings.REQUIRE_MFA_FOR_POWERS = False
+
+
+@pytest.fixture
+def deferred_tasks(settings):
+    """A task backend that keeps tasks (with their run_after) instead of running them, as the
+    database worker would before their time, or while it is behind."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = task_backends["default"]
+    yield backend
+    backend.clear()
 
 
 @pytest.fixture

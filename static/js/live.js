@@ -11,6 +11,9 @@ const threadStream = thread ? thread.dataset.stream : null;
 const status = document.getElementById("etat-connexion");
 const announcer = document.getElementById("annonces");
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
+// The server closes the connection on a frame over this size, counted in UTF-8 bytes.
+const maxFrameBytes = Number(body.dataset.maxFrameBytes) || Infinity;
+const encoder = new TextEncoder();
 
 let socket = null;
 let attempt = 0;
@@ -26,9 +29,11 @@ function announce(text) {
   if (announcer) announcer.textContent = text;
 }
 
+// Whether the frame left: not without a connection, nor when it is too big for one.
 function send(frame) {
-  if (socket && socket.readyState === WebSocket.OPEN) {
-    socket.send(JSON.stringify(frame));
+  const text = JSON.stringify(frame);
+  if (socket && socket.readyState === WebSocket.OPEN && encoder.encode(text).length <= maxFrameBytes) {
+    socket.send(text);
     return true;
   }
   return false;
@@ -248,7 +253,7 @@ if (replyForm) {
     if (files && files.files.length) return; // files travel over HTTP
     if (!textarea.value.trim()) return; // let the server say what is missing
     const sent = send({ type: "post", thread: threadId, client_id: clientId.value, source: textarea.value });
-    if (!sent) return; // no connection: the form posts normally
+    if (!sent) return; // no connection, or a reply too long for a frame: the form posts it
     event.preventDefault();
     replyForm.setAttribute("aria-busy", "true");
   });

@@ -59,6 +59,15 @@ def test_a_new_person_signs_up_with_the_invited_address_and_lands_in_the_club(cl
     assert "Bienvenue dans le club « Secrétaires de mairie » !" in page
 
 
+def test_a_name_with_a_line_break_is_refused_at_signup(client, invite):
+    _invitation, raw = invite("helene@mairie.fr")
+    response = signup(client, raw, "helene@mairie.fr", last_name="Garnier\r\nBcc: x@exemple.fr")
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["last_name"])
+    assert "Un nom s'écrit sur une seule ligne" in errors
+    assert not User.objects.filter(email="helene@mairie.fr").exists()
+
+
 def test_the_signup_form_shows_the_invited_address_read_only(client, invite):
     _invitation, raw = invite("helene@mairie.fr")
     client.get(reverse("clubs:invitation_signup", args=[raw]))

@@ -225,6 +225,52 @@ def test_a_file_of_a_guide_for_every_member_is_read_by_every_member(
     assert client_for(other_club_member).get(image_url(image)).status_code == 200
 
 
+def reference_index_updates(backend) -> int:
+    """How many of Wagtail's reference index updates wait in the task backend for the worker."""
+    return sum(r.task.name == "update_reference_index_task" for r in backend.results)
+
+
+def test_a_file_removed_from_a_guide_is_refused_at_once_while_the_worker_is_behind(
+    client_for, make_guide, media_blocks, member, request
+):
+    document, image, blocks = media_blocks
+    guide = make_guide("Pour tous", body=blocks, slug="pour-tous")
+    client = client_for(member)
+    assert client.get(document_url(document)).status_code == 200
+    assert client.get(image_url(image)).status_code == 200
+
+    deferred = request.getfixturevalue("deferred_tasks")  # from now on, no task runs
+    guide.body = []
+    guide.save_revision().publish()
+    assert reference_index_updates(deferred) > 0  # Wagtail's own update is still waiting
+    assert client.get(document_url(document)).status_code == 404
+    assert client.get(image_url(image)).status_code == 404
+
+
+def test_a_file_added_to_a_published_guide_is_served_at_once_while_the_worker_is_behind(
+    client_for, make_guide, media_blocks, member, deferred_tasks
+):
+    document, image, blocks = media_blocks
+    guide = make_guide("Pour tous", slug="pour-tous")
+    assert client_for(member).get(document_url(document)).status_code == 404
+    guide.body = blocks
+    guide.save_revision().publish()
+    assert reference_index_updates(deferred_tasks) > 0
+    assert client_for(member).get(document_url(document)).status_code == 200
+    assert client_for(member).get(image_url(image)).status_code == 200
+
+
+def test_a_draft_revision_does_not_open_its_files_to_readers(
+    client_for, make_guide, media_blocks, member
+):
+    document, image, blocks = media_blocks
+    guide = make_guide("Pour tous", slug="pour-tous")
+    guide.body = blocks
+    guide.save_revision()  # saved, not published
+    assert client_for(member).get(document_url(document)).status_code == 404
+    assert client_for(member).get(image_url(image)).status_code == 404
+
+
 def test_only_the_guides_image_size_is_served(client_for, guides, staff):
     url = reverse("guide_image", args=[guides["image"].pk, "width-4000"])
     assert client_for(staff).get(url).status_code == 404

@@ -1,9 +1,12 @@
 """« Faire de ce fil un guide »: staff turn a solved thread into a draft guide."""
 
 import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from cms.editorial import EDITORS
 from cms.models import GuidePage
 from messaging import actions as messaging_actions
 
@@ -100,3 +103,17 @@ def test_without_a_guide_index_staff_are_told_and_nothing_is_created(
     response = client_for(staff_member).post(promote_url(solved_thread), follow=True)
     assert "pas encore de liste des guides" in response.content.decode()
     assert not GuidePage.objects.exists()
+
+
+def test_staff_preview_the_draft_guide_made_from_a_thread(
+    client_for, guide_index, solved_thread, staff_member, club
+):
+    staff_member.groups.add(Group.objects.get(name=EDITORS))  # they finish it in the editor
+    client = client_for(staff_member)
+    client.post(promote_url(solved_thread))
+    guide = GuidePage.objects.get()
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[guide.pk]))
+    assert response.status_code == 200
+    article = BeautifulSoup(response.content, "html.parser").select_one("article.guide")
+    assert "Quel modèle ?" in article.text and "Réponse de Bruno Petit" in article.text
+    assert [a.text for a in article.select(".meta a")] == [club.name]  # its clubs, from the draft

@@ -5,11 +5,13 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from community.france import luhn_valid
+from community.models import Profile
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +98,39 @@ def test_an_unknown_departement_and_a_bad_phone_are_refused(member_client):
     assert response.status_code == 200
     assert field_errors(response, "departement")
     assert "numéro de téléphone" in field_errors(response, "phone")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Claire\r\nBcc: tous@exemple.fr", "Claire\nMartin", "Claire\tMartin", "Claire\u2028Martin",
+     "Claire\u202eMartin", "Claire\x07Martin"],
+)  # fmt: skip
+def test_a_display_name_with_a_line_break_or_a_control_character_is_refused(
+    member_client, member, name
+):
+    before = member.profile.display_name
+    response = save_profile(member_client, display_name=name)
+    assert response.status_code == 200
+    assert "Un nom s'écrit sur une seule ligne" in field_errors(response, "display_name")
+    member.profile.refresh_from_db()
+    assert member.profile.display_name == before
+
+
+def test_the_model_refuses_a_display_name_with_a_line_break(member):
+    profile = member.profile
+    profile.display_name = "Claire\nMartin"
+    with pytest.raises(ValidationError) as refused:
+        profile.full_clean()
+    assert refused.value.error_dict["display_name"][0].code == "control_character"
+    profile.display_name = "Claire-Hélène d'Arc 🌻"
+    profile.full_clean()  # accents, hyphens, apostrophes and emoji are names too
+
+
+def test_a_name_saved_with_a_line_break_before_the_check_shows_on_one_line(member):
+    Profile.objects.filter(user=member).update(display_name="Claire\r\n\tMartin\u2028")
+    member.refresh_from_db()
+    assert member.display_name == "Claire Martin"
+    assert str(member.profile) == "Claire Martin"
 
 
 def test_a_bio_longer_than_allowed_is_refused(member_client):

@@ -4,6 +4,7 @@ only in the two admin areas, and the usual headers everywhere, error pages inclu
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 
@@ -56,6 +57,40 @@ def test_an_error_page_carries_the_security_headers(member_client):
     response = member_client.get("/nexiste-pas/")
     assert response.status_code == 404
     assert_site_headers(response)
+
+
+def test_a_form_sent_without_its_token_gets_a_french_page_without_inline_style(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("account_login"), {"login": "a@exemple.fr", "password": "x"})
+    assert response.status_code == 403
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.h1.get_text() == "Votre envoi n'a pas pu être pris en compte"
+    text = " ".join(page.main.get_text(" ").split())
+    assert "la page est restée ouverte longtemps" in text
+    assert "le navigateur bloque les cookies" in text
+    assert "Revenez à la page précédente, rechargez-la, puis recommencez." in text
+    assert page.find(style=True) is None and page.find("style") is None
+    assert "Forbidden" not in response.content.decode()  # not Django's English page
+    assert_site_headers(response)
+
+
+@pytest.mark.parametrize(
+    ("referer", "back"),
+    [
+        ("http://testserver/compte/", "http://testserver/compte/"),
+        ("https://ailleurs.example/piege/", "/"),
+        (None, "/"),
+    ],
+)
+def test_the_refused_form_page_links_back_to_the_sites_page_it_came_from(member, referer, back):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    headers = {"referer": referer} if referer else {}
+    response = client.post(reverse("account_profile"), {}, headers=headers)
+    assert response.status_code == 403
+    link = BeautifulSoup(response.content, "html.parser").main.find("a")
+    assert link.get_text() == "Revenir à la page précédente"
+    assert link["href"] == back
 
 
 def test_the_login_page_carries_the_security_headers(client, db):

@@ -56,3 +56,15 @@ def test_a_reaction_in_one_browser_updates_the_count_in_another(base_url, logged
     before = second.locator(button).inner_text()
     first.locator(button).click()  # a plain form post: the page reloads on the same post
     expect(second.locator(button)).not_to_have_text(before, timeout=5000)
+
+
+def test_a_reply_too_long_for_a_websocket_frame_is_posted_by_the_form(base_url, logged_in_page):
+    writer = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(writer, base_url)
+    # 40,000 characters: within a post's length, but 80,000 bytes, over a frame's 64 KB.
+    long_reply = "Réponse très longue. " + "é" * 40_000
+    writer.get_by_label("Votre message").fill(long_reply)
+    writer.get_by_role("button", name="Publier la réponse").click()
+
+    expect(writer.locator("article.post", has_text="Réponse très longue.")).to_have_count(1)
+    wait_until_live(writer)  # the page came back over HTTP, and its websocket is open again

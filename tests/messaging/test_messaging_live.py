@@ -3,6 +3,7 @@ bad frames, through the real ASGI application with the configured channel layer.
 
 import asyncio
 import json
+import logging
 
 import pytest
 from channels.db import database_sync_to_async
@@ -181,6 +182,45 @@ async def test_a_page_away_longer_than_the_log_keeps_is_told_to_resync(
         "seq": await db(events.current_seq)(stream),
     }
     await socket.disconnect()
+
+
+@pytest.fixture
+def six_events(settings, club, author, make_thread):
+    """A club's stream with six events (a thread, its first post and four replies), and a
+    catch-up limited to five."""
+    settings.LIVE_CATCH_UP_MAX = 5
+    thread = make_thread(club, author)
+    for n in range(4):
+        actions.post_reply(author=author, thread=thread, source=f"Message {n}")
+    stream = events.club_stream(club.pk)
+    assert events.current_seq(stream) == 6
+    return stream
+
+
+async def catch_up(member, stream: str, after: int) -> list[dict]:
+    """The frames that follow `subscribed` when a page subscribes with `after`."""
+    socket = await open_socket(member)
+    await socket.send_json_to({"type": "subscribe", "stream": stream, "after": after})
+    assert (await socket.receive_json_from())["type"] == "subscribed"
+    frames = []
+    while not await socket.receive_nothing(timeout=0.3):
+        frames.append(await socket.receive_json_from())
+    await socket.disconnect()
+    return frames
+
+
+@pytest.mark.parametrize("after", [1, 4, 6])
+async def test_a_catch_up_within_the_maximum_replays_the_missed_events(member, six_events, after):
+    frames = await catch_up(member, six_events, after)
+    assert [(f["type"], f["seq"]) for f in frames] == [("event", s) for s in range(after + 1, 7)]
+
+
+async def test_a_catch_up_longer_than_the_maximum_is_a_resync_and_not_the_events(
+    member, six_events
+):
+    assert await catch_up(member, six_events, 0) == [
+        {"type": "resync", "stream": six_events, "seq": 6}
+    ]
 
 
 # --- Posting over the socket --------------------------------------------------------------------
@@ -375,14 +415,41 @@ async def test_bad_frames_get_error_frames_and_the_connection_stays_up(member, c
     await socket.disconnect()
 
 
-async def test_a_frame_over_64_kb_closes_the_connection_with_1009(member):
+async def refused_as_too_big(member, text: str) -> bool:
+    """Whether the server answers the frame with « trame trop grande » and closes as too big."""
     socket = await open_socket(member)
-    await socket.send_to(text_data=json.dumps({"type": "ping", "id": "x" * 70_000}))
-    assert (await socket.receive_json_from())["reason"] == "trame trop grande"
-    assert await socket.receive_output(timeout=5) == {
+    await socket.send_to(text_data=text)
+    answer = await socket.receive_json_from()
+    closing = await socket.receive_output(timeout=5)
+    await socket.disconnect()
+    return answer == {"type": "error", "reason": "trame trop grande"} and closing == {
         "type": "websocket.close",
         "code": CLOSE_TOO_BIG,
     }
+
+
+async def test_a_frame_over_64_kb_closes_the_connection_as_too_big_without_an_error_logged(
+    member, caplog
+):
+    assert await refused_as_too_big(member, json.dumps({"type": "ping", "id": "x" * 70_000}))
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_the_limit_counts_bytes_so_accented_letters_count_twice(member, caplog):
+    text = json.dumps({"type": "ping", "id": "é" * 40_000}, ensure_ascii=False)
+    assert len(text) < settings.LIVE_MAX_FRAME_BYTES < len(text.encode())
+    assert await refused_as_too_big(member, text)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_a_frame_just_under_the_limit_in_bytes_is_answered(member):
+    padding = "é" * ((settings.LIVE_MAX_FRAME_BYTES - 100) // 2)
+    text = json.dumps({"type": "ping", "id": padding}, ensure_ascii=False)
+    assert len(text.encode()) <= settings.LIVE_MAX_FRAME_BYTES
+    socket = await open_socket(member)
+    await socket.send_to(text_data=text)
+    assert await socket.receive_json_from() == {"type": "pong", "id": padding}
+    await socket.disconnect()
 
 
 async def test_a_bad_frame_on_one_connection_does_not_disturb_another(member, author, club):

@@ -1,19 +1,8 @@
 """Fixtures of the notifications' tests."""
 
 import pytest
-from django_tasks import task_backends
 
 from notifications.models import NotificationPreference
-
-
-@pytest.fixture
-def deferred_tasks(settings):
-    """A task backend that keeps tasks (with their run_after) instead of running them, as the
-    database worker would before their time."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    backend = task_backends["default"]
-    yield backend
-    backend.clear()
 
 
 @pytest.fixture

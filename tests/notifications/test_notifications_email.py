@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from clubs import actions as club_actions
 from clubs.models import Membership
+from community.models import Profile
 from notifications import delivery
 from notifications.models import Kind, Notification
 from notifications.tasks import send_email_batch
@@ -34,6 +35,26 @@ def test_a_mention_is_emailed_at_once_by_default(member, author, club, mention, 
         "<http://127.0.0.1:8000/notifications/desabonnement/"
     )
     assert Notification.objects.get(recipient=member, kind=Kind.MENTION).emailed_at is not None
+
+
+def test_names_saved_with_a_line_break_stay_on_one_line_in_the_email(
+    member, author, club, mention, mailoutbox
+):
+    """Names saved before they were checked: the writer's reaches the subject, the reader's the
+    greeting of the plain text."""
+    Profile.objects.filter(user=author).update(display_name="Bruno\r\nBcc: tous@exemple.fr")
+    Profile.objects.filter(user=member).update(display_name="Claire\nMartin")
+    author.refresh_from_db()
+    member.refresh_from_db()
+    post = mention(author, member)
+    [message] = mailoutbox
+    assert message.subject == (
+        f"[Entre pairs] Bruno Bcc: tous@exemple.fr vous a mentionné·e dans « {post.thread.title} »"
+    )
+    assert message.message()["Bcc"] is None  # the name did not become a header
+    lines = message.body.splitlines()
+    assert lines[0] == "Bonjour Claire Martin,"
+    assert f"- Bruno Bcc: tous@exemple.fr vous a mentionné·e dans « {post.thread.title} »" in lines
 
 
 @pytest.mark.parametrize("channel", ["site", "digest"])

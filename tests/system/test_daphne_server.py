@@ -9,9 +9,13 @@ import pytest
 import requests
 import websockets
 from system_members import run_async
-from websockets.exceptions import WebSocketException
+from websockets.exceptions import ConnectionClosed, WebSocketException
+
+from messaging.consumers import CLOSE_TOO_BIG
 
 pytestmark = pytest.mark.system
+
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
 
 
 def login(base_url: str, email: str, password: str) -> requests.Session:
@@ -43,24 +47,45 @@ def test_healthz_is_green_on_a_real_server(daphne_server):
     assert response.json()["checks"] == {"database": "ok", "channel_layer": "ok"}
 
 
+def live_socket(base_url: str, session: requests.Session):
+    """A websocket to the live layer with the session's cookie (use with `async with`)."""
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    ws_url = base_url.replace("http://", "ws://") + "/ws/live/"
+    return websockets.connect(
+        ws_url, additional_headers={"Cookie": cookie}, origin="http://127.0.0.1"
+    )
+
+
 def test_a_demo_account_logs_in_and_pings_over_a_websocket(daphne_server):
-    password = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
-    session = login(daphne_server, "secretaire@demo.test", password)
+    session = login(daphne_server, "secretaire@demo.test", DEMO_PASSWORD)
     dashboard = session.get(f"{daphne_server}/", timeout=10)
     assert "Bonjour, Claire Martin" in dashboard.text
 
-    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
-    ws_url = daphne_server.replace("http://", "ws://") + "/ws/live/"
-
     async def ping():
-        async with websockets.connect(
-            ws_url, additional_headers={"Cookie": cookie}, origin="http://127.0.0.1"
-        ) as socket:
+        async with live_socket(daphne_server, session) as socket:
             await socket.recv()  # hello
             await socket.send(json.dumps({"type": "ping", "id": 1}))
             return json.loads(await asyncio.wait_for(socket.recv(), 5))
 
     assert run_async(ping()) == {"type": "pong", "id": 1}
+
+
+def test_a_real_server_closes_a_frame_over_the_limit_as_too_big_not_as_an_error(daphne_server):
+    session = login(daphne_server, "secretaire@demo.test", DEMO_PASSWORD)
+
+    async def oversized():
+        async with live_socket(daphne_server, session) as socket:
+            await socket.recv()  # hello
+            await socket.send(json.dumps({"type": "ping", "id": "é" * 40_000}, ensure_ascii=False))
+            refusal = json.loads(await asyncio.wait_for(socket.recv(), 5))
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(socket.recv(), 5)
+            return refusal, closed.value.rcvd.code
+
+    # 1011 would mean that the application failed (and daphne logged its traceback).
+    refusal, code = run_async(oversized())
+    assert refusal == {"type": "error", "reason": "trame trop grande"}
+    assert code == CLOSE_TOO_BIG
 
 
 def test_a_websocket_without_session_is_closed_by_a_real_server(daphne_server):
