@@ -9,10 +9,9 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
-from live_sessions import logged_in_session
+from live_sessions import logged_in_session, page_socket
 
 from community import actions, security
-from community.asgi import application
 from messaging.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,9 +30,7 @@ def tracked_session(user) -> SessionStore:
 
 async def open_socket(session: SessionStore) -> WebsocketCommunicator:
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
-    socket = WebsocketCommunicator(
-        application, "/ws/live/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
-    )
+    socket = page_socket(cookie)
     connected, _ = await socket.connect()
     assert connected
     assert (await socket.receive_json_from())["type"] == "hello"

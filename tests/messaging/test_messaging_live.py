@@ -6,14 +6,12 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
-from live_sessions import logged_in_session
+from live_sessions import logged_in_session, page_socket
 
 from clubs import actions as club_actions
 from clubs.models import Role
-from community.asgi import application
 from messaging import actions, events
 from messaging.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_UNAUTHENTICATED
 from messaging.models import EventLog, Post
@@ -30,9 +28,7 @@ def session_for(user) -> SessionStore:
 async def open_socket(user, session=None):
     session = session or await session_for(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
-    socket = WebsocketCommunicator(
-        application, "/ws/live/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
-    )
+    socket = page_socket(cookie)
     connected, _ = await socket.connect()
     assert connected
     assert (await socket.receive_json_from())["type"] == "hello"

@@ -54,7 +54,7 @@ def test_a_demo_account_logs_in_and_pings_over_a_websocket(daphne_server):
 
     async def ping():
         async with websockets.connect(
-            ws_url, additional_headers={"Cookie": cookie}, origin="http://127.0.0.1"
+            ws_url, additional_headers={"Cookie": cookie}, origin=daphne_server
         ) as socket:
             await socket.recv()  # hello
             await socket.send(json.dumps({"type": "ping", "id": 1}))
@@ -67,7 +67,7 @@ def test_a_websocket_without_session_is_closed_by_a_real_server(daphne_server):
     ws_url = daphne_server.replace("http://", "ws://") + "/ws/live/"
 
     async def connect():
-        async with websockets.connect(ws_url, origin="http://127.0.0.1") as socket:
+        async with websockets.connect(ws_url, origin=daphne_server) as socket:
             await socket.recv()
 
     with pytest.raises(WebSocketException):
