@@ -25,7 +25,6 @@ DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/entrepairs_bench"
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
-ORIGIN = "http://127.0.0.1"
 REDIS_PREFIX = "entrepairs-bench"  # of the channel layer's and the cache's keys (bench/settings.py)
 
 # The server gets one core, the load generator (this process) the other.

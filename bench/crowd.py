@@ -11,8 +11,6 @@ from collections import defaultdict
 
 from websockets.asyncio.client import connect
 
-from bench.common import ORIGIN
-
 CONNECTING_AT_ONCE = 50
 
 
@@ -22,7 +20,7 @@ async def open_socket(ws_url: str, cookie: str | None):
     socket = await connect(
         ws_url + "/ws/live/",
         additional_headers=headers,
-        origin=ORIGIN,
+        origin=ws_url.replace("ws://", "http://", 1),  # a page of the server's own origin
         compression=None,  # daphne does not compress either
         open_timeout=60,
         max_queue=None,

@@ -207,7 +207,7 @@ class SimulatedMember:
         url = self.base_url.replace("http://", "ws://") + "/ws/live/"
         try:
             async with websockets.connect(
-                url, additional_headers={"Cookie": self.cookie}, origin="http://127.0.0.1",
+                url, additional_headers={"Cookie": self.cookie}, origin=self.base_url,
                 open_timeout=60, ping_timeout=60,
             ) as socket:  # fmt: skip
                 await socket.send(json.dumps({"type": "subscribe", "stream": self.stream}))

@@ -66,6 +66,7 @@ def delete_account(*, user: User, erase_posts: bool) -> None:
     if erase_posts:
         messaging_actions.erase_posts_of(author=user)
     messaging_actions.remove_uploads_of(uploader=user)
+    messaging_actions.forget_person(person=user)
     _delete_file_on_commit(user.profile.avatar.name)
     security.end_other_sessions(user, keep_session_key=None)
     live.access_changed(user.pk)

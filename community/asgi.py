@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
-Websockets are accepted only from the site's own hosts (Origin checked against ALLOWED_HOSTS) and
-carry the member's session, so consumers know who is connected.
+The client's address and scheme come from the reverse proxy only when it is one of
+TRUSTED_PROXIES (community.proxy). Websockets open only from the site's own origin
+(community.origin) and carry the member's session, so consumers know who is connected.
 """
 
 import os
@@ -13,15 +14,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from community.origin import SiteOriginValidator  # noqa: E402
+from community.proxy import TrustedProxyMiddleware  # noqa: E402
 from messaging.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+application = TrustedProxyMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
 )

@@ -1,9 +1,9 @@
 """« Télécharger mes données »: a ZIP of JSON files and of the files the member uploaded.
 
 Only the member's own rows go in: their account and profile, their memberships, their posts
-(with the thread's title and club for context, never the other posts), their reactions, and
-whatever each further section returns. A section is one small function `(user) -> data`
-listed in `SECTIONS`; one returning None is left out.
+(with the thread's title and club for context, never the other posts; a club they may no longer
+read goes unnamed), their reactions, and whatever each further section returns. A section is
+one small function `(user) -> data` listed in `SECTIONS`; one returning None is left out.
 
 The archive is built at the request, in a temporary file (in memory up to a few megabytes):
 one member's data is small enough to answer at once.
@@ -15,6 +15,7 @@ import zipfile
 
 from django.core.files.storage import default_storage
 
+from clubs import access
 from clubs.models import Membership
 from notifications.personal_data import export as notifications_export
 
@@ -66,10 +67,12 @@ def posts_section(user: User) -> list[dict]:
         .prefetch_related("attachments")
         .order_by("pk")
     )
+    # A thread of theirs may have moved to a club they do not belong to (a secret one, maybe).
+    readable = set(access.readable_clubs(user).values_list("pk", flat=True))
     return [
         {
             "id": post.pk,
-            "club": post.thread.club.name,
+            "club": post.thread.club.name if post.thread.club_id in readable else None,
             "fil": post.thread.title,
             "texte": post.source,
             "ecrit_le": _when(post.created_at),

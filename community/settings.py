@@ -42,6 +42,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The peers whose X-Forwarded-For and X-Forwarded-Proto are believed (community/proxy.py):
+# addresses or networks, comma-separated; set but empty, none. The default, loopback, is the
+# nginx of deploy/ on the same machine; with no proxy (`make run`), only a program of this
+# machine could claim another address, and no other peer is ever believed.
+TRUSTED_PROXIES = [
+    entry.strip()
+    for entry in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+    if entry.strip()
+]
 
 INSTALLED_APPS = [
     # daphne first, so that runserver serves HTTP and websockets through ASGI.
@@ -259,6 +268,11 @@ ACCOUNT_RATE_LIMITS = {
     # Entre pairs: following invitation links (guessing tokens is hopeless, but say no early).
     "accept_invitation": "30/m/ip",
 }
+# allauth's limits per address read REMOTE_ADDR, which community.proxy has set from the word of a
+# trusted proxy (and of nobody else): said here, so that allauth never reads a forwarding header
+# on its own and every limit per address counts the same client.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Entre pairs"
 # Sessions are listed from their login (not updated at every request); ending them also closes
@@ -354,7 +368,8 @@ PERMISSIONS_POLICY = (
     "gyroscope=(), accelerometer=()"
 )
 if not DEBUG:
-    # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
+    # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (which reaches Django
+    # only from TRUSTED_PROXIES: community.proxy drops it from any other peer).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -123,8 +123,12 @@ def _mention_urls(club: Club, source: str) -> dict[str, str]:
     return {h: reverse("profile", args=[h]) for h in handles}
 
 
-def _render_into(post: Post, club: Club) -> set[str]:
-    rendered = markdown.render(post.source, mention_urls=_mention_urls(club, post.source))
+def _render_into(post: Post, club: Club, *, unlinked: str = "") -> set[str]:
+    """Render the post's source into its HTML; a mention of the `unlinked` handle stays as the
+    author wrote it, without a link."""
+    urls = _mention_urls(club, post.source)
+    urls.pop(unlinked, None)
+    rendered = markdown.render(post.source, mention_urls=urls)
     post.html = rendered.html
     return rendered.mentioned_handles
 
@@ -572,6 +576,27 @@ def erase_posts_of(*, author: User) -> int:
     for thread in {post.thread_id: post.thread for post in posts}.values():
         _refresh_summary(thread)
     return len(posts)
+
+
+@transaction.atomic
+def forget_person(*, person: User) -> None:
+    """The member's account is about to be deleted: its posts are no longer signed (« Ancien
+    membre »), the posts of others that mention it keep their words but lose the link to its
+    profile, and the event log, which a catch-up replays for days, shows them so. Nothing of the
+    account — name, handle, organisation, photo, profile — comes back through a live page."""
+    signed = list(Post.objects.filter(author=person).select_related("thread__club"))
+    Post.objects.filter(pk__in=[post.pk for post in signed]).update(author=None)
+    for post in signed:
+        post.author = None
+    naming = list(
+        Post.objects.filter(mentions=person)
+        .exclude(pk__in=[post.pk for post in signed])
+        .select_related("thread__club", "author__profile")
+    )
+    for post in naming:
+        _render_into(post, post.thread.club, unlinked=person.profile.handle)
+        post.save(update_fields=["html"])
+    events.faces_refreshed(signed + naming)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import fragments
 from .models import EventLog, StreamCounter
@@ -117,14 +118,21 @@ def _thread_event(thread, event_type: str, **data) -> EventLog:
     return publish(club_stream(thread.club_id), event_type, thread=thread.pk, **data)
 
 
-def post_created(post) -> EventLog:
+def _signature(post) -> dict:
+    """Who signs the post, for the page's announcement of a new message."""
     author = post.author
+    return {
+        "author": post.author_id,
+        "author_name": author.display_name if author else gettext("Ancien membre"),
+    }
+
+
+def post_created(post) -> EventLog:
     return _thread_event(
         post.thread,
         "post.created",
         post=post.pk,
-        author=post.author_id,
-        author_name=author.display_name if author else "",
+        **_signature(post),
         html=fragments.post_html(post, new=True),
     )
 
@@ -144,10 +152,27 @@ def post_changed(post, event_type: str) -> EventLog:
 def _replace_logged_faces(post, html: str) -> None:
     """A deleted or hidden post's content must not come back through a catch-up (`events_after`
     from an old number): its earlier events in the log, in whichever club's stream, now carry
-    the face it has now. A page that replays them ends where a live page is."""
+    the face it has now, and its signature. A page that replays them ends where a live page is."""
     for event in EventLog.objects.filter(data__post=post.pk, data__has_key="html"):
         event.data = {**event.data, "html": html}
+        if "author_name" in event.data:
+            event.data.update(_signature(post))
         event.save(update_fields=["data"])
+
+
+def faces_refreshed(posts) -> None:
+    """These posts look otherwise without an event of their own: an account they name (as their
+    author, or in a mention) was deleted. Their earlier events in the log now carry the face and
+    signature they have now, so that a catch-up no longer hands out what the account showed of
+    its owner (name, handle, organisation, profile link). Live pages learn it when they load."""
+    logged = set(
+        EventLog.objects.filter(data__post__in=[post.pk for post in posts], data__has_key="html")
+        .values_list("data__post", flat=True)
+        .distinct()
+    )
+    for post in posts:
+        if post.pk in logged:  # older events are no longer kept: nothing to render for them
+            _replace_logged_faces(post, fragments.post_html(post))
 
 
 def reaction_changed(post, *, user, kind: str, added: bool) -> EventLog:

@@ -1,6 +1,8 @@
 """Logged-in sessions made directly in the session store, for websocket tests (a login through
 the pages would cost a request and a password hash each), and the live page's first steps:
-open the socket, subscribe to a club, wait for its next event."""
+open the websocket as a page of the site does, subscribe to a club, wait for its next event."""
+
+from urllib.parse import urlsplit
 
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -28,6 +30,18 @@ def session_cookie(user) -> bytes:
     return f"{settings.SESSION_COOKIE_NAME}={logged_in_session(user).session_key}".encode()
 
 
+def page_socket(cookie: bytes = b"") -> WebsocketCommunicator:
+    """The live websocket as a page of the site opens it: from the site's origin (SITE_URL, as
+    Origin and Host), with the Cookie header if one is given."""
+    headers = [
+        (b"origin", settings.SITE_URL.encode()),
+        (b"host", urlsplit(settings.SITE_URL).netloc.encode()),
+    ]
+    if cookie:
+        headers.append((b"cookie", cookie))
+    return WebsocketCommunicator(application, "/ws/live/", headers=headers)
+
+
 @db
 def session_for(user) -> SessionStore:
     return logged_in_session(user)
@@ -39,10 +53,7 @@ async def open_socket(user, session=None):
 
 
 async def socket_of_session(session: SessionStore) -> WebsocketCommunicator:
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
-    socket = WebsocketCommunicator(
-        application, "/ws/live/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
-    )
+    socket = page_socket(f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode())
     connected, _ = await socket.connect()
     assert connected
     assert (await socket.receive_json_from())["type"] == "hello"

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clubs.models import Club, Membership, Role
+from clubs.models import Club, Membership, Role, Visibility
 from community.models import Profile, User
 from messaging import actions as messaging_actions
 from messaging.models import Attachment, EventLog, Post, Reaction
@@ -86,6 +86,32 @@ def test_the_export_holds_nothing_of_anyone_else(conversation, member_client):
     assert b"Le fichier de Bruno" not in everything
     assert b"auteur@mairie.fr" not in everything
     assert len([n for n in archive.namelist() if n.startswith("fichiers/")]) == 1
+
+
+def test_the_export_names_no_club_i_can_no_longer_read(
+    conversation, member_client, owner, make_club, make_membership
+):
+    """My thread was moved to a secret club I am not a member of: my post is mine to take, but
+    the club's name is not mine to learn."""
+    thread, _theirs = conversation
+    secret = make_club("Référents RGPD CLUBSECRET", visibility=Visibility.SECRET)
+    make_membership(owner, secret, Role.OWNER)
+    messaging_actions.move_thread(moderator=owner, thread=thread, to_club=secret)
+
+    archive = export_of(member_client)
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"CLUBSECRET" not in everything
+    [post] = json.loads(archive.read("messages.json"))
+    assert (post["texte"], post["fil"], post["club"]) == (
+        "Mon texte MARQUEURMOI",
+        "Budget primitif",
+        None,
+    )
+
+
+def test_the_export_names_the_club_of_my_post_while_i_may_read_it(conversation, member_client):
+    [post] = json.loads(export_of(member_client).read("messages.json"))
+    assert post["club"] == "Secrétaires de mairie"
 
 
 def notify(user, text, **fields) -> Notification:

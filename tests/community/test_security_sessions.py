@@ -7,8 +7,8 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from live_sessions import page_socket
 
-from community.asgi import application
 from messaging.consumers import CLOSE_UNAUTHENTICATED
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,11 +25,7 @@ def logged_in_browser(user) -> Client:
 
 async def open_socket(browser: Client) -> WebsocketCommunicator:
     cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/live/",
-        headers=[(b"origin", b"http://localhost"), (b"cookie", cookie.encode())],
-    )
+    socket = page_socket(cookie.encode())
     connected, _ = await socket.connect()
     assert connected
     assert (await socket.receive_json_from())["type"] == "hello"

@@ -7,13 +7,11 @@ import json
 import logging
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from live_sessions import session_cookie
+from live_sessions import page_socket, session_cookie
 
-from community.asgi import application
 from messaging import live
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,9 +103,7 @@ def logged_in_cookie(user) -> bytes:
 async def exchange(cookie: bytes, text: str) -> list[dict]:
     """Send one frame on a fresh connection, then a ping: the frames that came before the pong
     (the pong proves that the connection is still up and still reading)."""
-    socket = WebsocketCommunicator(
-        application, "/ws/live/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
-    )
+    socket = page_socket(cookie)
     connected, _ = await socket.connect(timeout=5)
     assert connected
     assert (await socket.receive_json_from(timeout=5))["type"] == "hello"

@@ -4,9 +4,8 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import DatabaseError
-from live_sessions import session_cookie
+from live_sessions import page_socket, session_cookie
 
-from community.asgi import application
 from messaging import actions as messaging_actions
 from notifications import actions, selectors
 
@@ -21,11 +20,7 @@ def cookie_for(user) -> bytes:
 
 async def open_page_of(user) -> WebsocketCommunicator:
     """A page of this member's, connected and greeted."""
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/live/",
-        headers=[(b"origin", b"http://localhost"), (b"cookie", await cookie_for(user))],
-    )
+    socket = page_socket(await cookie_for(user))
     assert (await socket.connect())[0]
     assert (await socket.receive_json_from())["type"] == "hello"
     return socket

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.test import Client, TestCase
 from django.urls import reverse
@@ -50,7 +51,7 @@ from messaging import events, live
 from messaging import selectors as messaging_selectors
 from messaging.models import Post, Thread, ThreadSubscription
 from notifications import selectors as notification_selectors
-from notifications.models import Notification
+from notifications.models import Audience, Kind, Notification
 from search.sources import Criteria, search
 
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "5"))
@@ -112,6 +113,7 @@ class World(RuleBasedStateMachine):
         self.bans: set[tuple[str, str]] = set()
         self.threads: dict[int, ModelThread] = {}
         self.guides: dict[int, tuple[str, set[str]]] = {}  # pk -> (marker, audience club names)
+        self.erased_names: set[str] = set()  # display names of deleted accounts
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -150,12 +152,17 @@ class World(RuleBasedStateMachine):
             self._publish_guide(None, audience)
         for name in CLUBS:  # a thread in each club, so that the first steps have posts to act on
             self.start_thread(club=name, person=self.manager_of(name))
+        # ...and a reply of the plain member, so that deleting their account has words to unsign.
+        [in_alpha] = [pk for pk, thread in self.threads.items() if thread.club == "alpha"]
+        self._reply(in_alpha, "cy")
 
     def _open_account(self, name: str) -> None:
         """A person's account and logged-in browser (again after they deleted the account)."""
         user = User.objects.create_user(
             email=f"{name}@exemple.fr", password="motdepasse-solide-42", is_staff=name == "staff"
         )
+        user.profile.display_name = f"Nom{name.capitalize()}{len(self.erased_names)}"
+        user.profile.save()
         self.users[name] = user
         self.clients[name] = Client()
         self.clients[name].force_login(user)
@@ -335,6 +342,7 @@ class World(RuleBasedStateMachine):
     @rule(person=st.sampled_from(("cy", "dee")), erase_posts=st.booleans())
     def delete_account(self, person, erase_posts):
         """The person deletes their account, then comes back later with a new one."""
+        self.erased_names.add(self.users[person].display_name)
         with committed():
             account_actions.delete_account(user=self.users[person], erase_posts=erase_posts)
         for thread in self.threads.values():
@@ -370,7 +378,9 @@ class World(RuleBasedStateMachine):
     @precondition(lambda self: self.threads)
     @rule(data=st.data(), person=st.sampled_from(PEOPLE))
     def post_reply(self, data, person):
-        thread_pk = data.draw(st.sampled_from(sorted(self.threads)))
+        self._reply(data.draw(st.sampled_from(sorted(self.threads))), person)
+
+    def _reply(self, thread_pk: int, person: str) -> None:
         thread = self.threads[thread_pk]
         marker = self.marker()
         call = dict(
@@ -576,18 +586,21 @@ class World(RuleBasedStateMachine):
                 streams.append(stream)
         for stream in streams:
             missed = events.events_after(stream, 0) or []
-            sent = json.dumps([event.as_frame() for event in missed])
+            sent = json.dumps([event.as_frame() for event in missed], ensure_ascii=False)
             assert markers_in(sent) <= allowed, (person, stream, markers_in(sent) - allowed)
+            assert not [name for name in self.erased_names if name in sent], (person, stream)
 
     def check_follows_and_notifications(self, person):
-        """Whoever lost access to a club follows none of its threads and was told nothing of it
-        that remains."""
+        """Whoever cannot read a club follows none of its threads and keeps nothing they were
+        told of its content or its moderation (the answer to a join request concerns the club's
+        public face: it stays)."""
         user = self.users[person]
         readable = [self.clubs[name].pk for name in self.readable_clubs(person)]
         followed = ThreadSubscription.objects.filter(user=user).exclude(thread__club__in=readable)
         assert not followed.exists(), person
-        told = Notification.objects.filter(recipient=user, club__isnull=False)
-        assert not told.exclude(club__in=readable).exists(), person
+        of_content = Q(kind__in=[Kind.MENTION, Kind.REPLY, Kind.NEW_THREAD])
+        told = Notification.objects.filter(of_content | Q(audience=Audience.MODERATORS))
+        assert not told.filter(recipient=user).exclude(club__in=readable).exists(), person
 
     def check_export(self, person):
         """The export holds the person's own posts (and the titles of their threads), only."""

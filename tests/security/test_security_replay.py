@@ -1,14 +1,20 @@
 """A websocket catch-up (`subscribe` with `after`, served by `events.events_after`) replays the
 event log: the content of a deleted, hidden or erased post must not come back through it. Found
 by tests/security/test_security_property.py: a member subscribing with `after=0` received a deleted
-post's text in its old `post.created` event."""
+post's text in its old `post.created` event. Nor may a deleted account: its name, handle, photo
+and profile link leave the log with it."""
 
 import json
 
 import pytest
+from channels.db import database_sync_to_async
+from django.urls import reverse
+from live_sessions import page_socket, session_cookie
 
 from clubs.models import Role
+from community import actions as account_actions
 from messaging import actions, events
+from messaging.models import Reaction
 
 
 def replayed(club) -> str:
@@ -86,3 +92,94 @@ def test_a_moved_thread_is_not_replayed_in_the_club_it_left(
     assert {frame.type for frame in frames} == {"thread.moved"}
     assert {frame.data["to_club"] for frame in frames} == {other_club.pk}
     assert "partimot" not in replayed(other_club)  # its new club gets only the news of its arrival
+
+
+# --- A deleted account ---------------------------------------------------------------------------
+
+
+def traces_of(person) -> list[str]:
+    """What names the person in a page: their name, handle, organisation, photo and profile."""
+    profile = person.profile
+    return [
+        person.display_name,
+        profile.handle,
+        profile.organisation,
+        reverse("avatar", args=[profile.handle]),
+        reverse("profile", args=[profile.handle]),
+    ]
+
+
+@pytest.fixture
+def someone_who_leaves(member):
+    """Claire, with an organisation and a photo, whose every trace a page could show is known."""
+    profile = member.profile
+    profile.handle = "claire-partie"
+    profile.organisation = "Mairie de Quittebeuf"
+    profile.job_title = "Secrétaire générale"
+    profile.avatar = "avatars/claire.jpg"
+    profile.save()
+    return member
+
+
+async def caught_up(reader, club) -> str:
+    """What a page of the reader receives when it subscribes to the club with after=0, as text."""
+    socket = page_socket(await database_sync_to_async(session_cookie)(reader))
+    assert (await socket.connect())[0]
+    await socket.receive_json_from()  # hello
+    stream = events.club_stream(club.pk)
+    await socket.send_json_to({"type": "subscribe", "stream": stream, "after": 0})
+    await socket.send_json_to({"type": "ping", "id": "fin"})
+    frames = []
+    while (frame := await socket.receive_json_from(timeout=5)) != {"type": "pong", "id": "fin"}:
+        frames.append(frame)
+    await socket.disconnect()
+    return json.dumps(frames, ensure_ascii=False)
+
+
+@database_sync_to_async
+def a_conversation_with(leaver, author, club, make_thread, make_post):
+    """Claire opens a thread and edits it, Bruno answers, she reacts to his answer."""
+    thread = make_thread(club, leaver, title="Tarifs de la cantine", source="Ma question")
+    actions.edit_post(editor=leaver, post=thread.posts.get(), source="Ma question, corrigée")
+    answer = make_post(thread, author, source="Voyez la délibération de 2024.")
+    actions.toggle_reaction(user=leaver, post=answer, kind=Reaction.Kind.THANKS)
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("erase_posts", [False, True], ids=["posts-kept", "posts-erased"])
+async def test_a_deleted_account_leaves_no_name_handle_photo_or_profile_in_the_catch_up(
+    someone_who_leaves, author, club, make_thread, make_post, erase_posts
+):
+    await a_conversation_with(someone_who_leaves, author, club, make_thread, make_post)
+    traces = await database_sync_to_async(traces_of)(someone_who_leaves)
+    assert "Claire Martin" in await caught_up(author, club)
+
+    await database_sync_to_async(account_actions.delete_account)(
+        user=someone_who_leaves, erase_posts=erase_posts
+    )
+
+    replayed_now = await caught_up(author, club)
+    assert [trace for trace in traces if trace in replayed_now] == []
+    assert "Ancien membre" in replayed_now
+    assert "Voyez la délibération de 2024." in replayed_now  # Bruno's answer stays whole
+    assert ("Ma question, corrigée" in replayed_now) is not erase_posts
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_mention_of_a_deleted_account_keeps_its_words_and_loses_the_profile_link(
+    someone_who_leaves, author, club, make_thread, make_post
+):
+    thread = await a_conversation_with(someone_who_leaves, author, club, make_thread, make_post)
+    answer = await database_sync_to_async(make_post)(thread, author, source="Merci @claire-partie.")
+    profile_link = reverse("profile", args=["claire-partie"])
+    assert profile_link in await caught_up(author, club)
+
+    await database_sync_to_async(account_actions.delete_account)(
+        user=someone_who_leaves, erase_posts=False
+    )
+
+    await database_sync_to_async(answer.refresh_from_db)()
+    assert profile_link not in answer.html  # on the thread page
+    assert "Merci @claire-partie." in answer.html  # Bruno's words, as he wrote them
+    assert profile_link not in await caught_up(author, club)

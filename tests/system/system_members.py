@@ -52,10 +52,11 @@ class Member:
         return "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
 
     def websocket(self, base_url: str | None = None):
-        url = (base_url or self.base_url).replace("http://", "ws://") + "/ws/live/"
-        return websockets.connect(
-            url, additional_headers={"Cookie": self.cookie()}, origin="http://127.0.0.1"
-        )
+        """The live websocket of a page served by `base_url` (this member's server by default),
+        from that page's origin."""
+        origin = base_url or self.base_url
+        url = origin.replace("http://", "ws://") + "/ws/live/"
+        return websockets.connect(url, additional_headers={"Cookie": self.cookie()}, origin=origin)
 
 
 def csrf_of(page: requests.Response) -> str:

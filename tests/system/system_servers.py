@@ -2,6 +2,7 @@
 
 import email
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,16 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask the process to stop; kill it if it has not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
@@ -111,24 +122,40 @@ def server_env(tmp_path_factory):
     drop_server_database(env["DATABASE_URL"])
 
 
+DAPHNE_UNIT = ROOT / "deploy" / "entrepairs-daphne@.service"
+APPLICATION = "community.asgi:application"
+
+
+def daphne_options_of_the_unit() -> list[str]:
+    """daphne's options as deploy/entrepairs-daphne@.service gives them, its port (%i) left as
+    "{port}": a test that runs them runs what production runs."""
+    line = next(
+        line for line in DAPHNE_UNIT.read_text().splitlines() if line.startswith("ExecStart=")
+    )
+    program, *options, application = line.removeprefix("ExecStart=").split()
+    assert program.endswith("/daphne") and application == APPLICATION, line
+    return [option.replace("%i", "{port}") for option in options]
+
+
 class DaphneProcess:
     """A daphne process on a free loopback port, stopped by `stop()`; `kill()` then `start()`
     brings it back on the same port. With a `log_path`, its output goes there, to read
-    (`log_tail`) when a test fails."""
+    (`log_tail`) when a test fails. `options` replace daphne's own ("{port}" is its port)."""
 
-    def __init__(self, env: dict, log_path: Path | None = None):
+    def __init__(self, env: dict, log_path: Path | None = None, options: list[str] | None = None):
         self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        self.options = options or ["-b", "127.0.0.1", "-p", "{port}"]
         self.start()
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
+        options = [option.format(port=self.port) for option in self.options]
         output = open(self.log_path, "ab") if self.log_path else nullcontext(subprocess.DEVNULL)  # noqa: SIM115
         with output as log:
             self.process = subprocess.Popen(
-                [*command, "community.asgi:application"],
+                [sys.executable, "-m", "daphne", *options, APPLICATION],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -151,25 +178,24 @@ class DaphneProcess:
         return self.log_path.read_text(errors="replace")[-characters:]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 # --- A private Redis ---------------------------------------------------------------------------
 
 
-def redis_server_or_skip() -> str:
-    """The redis-server program; skipped on a machine without it, a failure in CI."""
-    executable = shutil.which("redis-server") or "/usr/bin/redis-server"
+def program_or_skip(name: str, usual_path: str) -> str:
+    """The program's path; skipped on a machine without it, a failure in CI."""
+    executable = shutil.which(name) or usual_path
     if not os.access(executable, os.X_OK):
         if IN_CI:
-            pytest.fail("redis-server introuvable : CI doit l'installer")
-        pytest.skip("test réservé à une machine où redis-server est installé")
+            pytest.fail(f"{name} introuvable : CI doit l'installer")
+        pytest.skip(f"test réservé à une machine où {name} est installé ({usual_path})")
     return executable
+
+
+def redis_server_or_skip() -> str:
+    return program_or_skip("redis-server", "/usr/bin/redis-server")
 
 
 class RedisProcess:
@@ -208,12 +234,107 @@ class RedisProcess:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.terminate()
+        stop_process(self.process)
+
+
+# --- nginx on loopback, configured by deploy/nginx.conf ----------------------------------------
+
+NGINX_SITE = ROOT / "deploy" / "nginx.conf"
+
+
+def nginx_or_skip() -> str:
+    return program_or_skip("nginx", "/usr/sbin/nginx")
+
+
+def _replaced(pattern: str, replacement: str, text: str) -> str:
+    result, count = re.subn(pattern, replacement, text, flags=re.MULTILINE)
+    if not count:
+        raise ValueError(f"deploy/nginx.conf a changé : « {pattern} » n'y est plus")
+    return result
+
+
+def loopback_site(
+    site: str, *, port: int, redirect_port: int, upstreams: list[str], static_root: Path
+) -> str:
+    """deploy/nginx.conf, made to run on loopback by an ordinary user: the same locations and
+    headers, in plain HTTP on `port` (its TLS lines go), in front of the daphne processes of
+    `upstreams` ("127.0.0.1:8001"), with the static files of `static_root`."""
+    site = _replaced(r"^\s*ssl_certificate(_key)?\s[^;]*;\n", "", site)
+    site = _replaced(r"listen 443\b[^;]*;", f"listen 127.0.0.1:{port};", site)
+    site = _replaced(r"listen 80;", f"listen 127.0.0.1:{redirect_port};", site)
+    servers = "".join(f"    server {upstream};\n" for upstream in upstreams)
+    site = _replaced(r"(upstream entrepairs \{\n)(?:\s*server [^;]*;\n)+", rf"\g<1>{servers}", site)
+    return _replaced(r"alias /srv/entrepairs/staticfiles/;", f"alias {static_root}/;", site)
+
+
+def nginx_conf(site: str, folder: Path) -> str:
+    """A whole nginx configuration around the site: in the foreground, its files in `folder`."""
+    return f"""daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 128; }}
+http {{
+    access_log {folder}/access.log;
+    client_body_temp_path {folder}/client_body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+{site}
+}}
+"""
+
+
+class NginxProcess:
+    """nginx on a loopback port (`port`, or a free one), configured by deploy/nginx.conf in front
+    of the daphne processes of `upstreams`, its files in `folder`; stopped by `stop()`."""
+
+    def __init__(self, executable: str, folder: Path, upstreams: list[str], port: int = 0):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        site = loopback_site(
+            NGINX_SITE.read_text(),
+            port=self.port,
+            redirect_port=free_port(),
+            upstreams=upstreams,
+            static_root=ROOT / "static",
+        )
+        conf = folder / "nginx.conf"
+        conf.write_text(nginx_conf(site, folder))
+        command = [executable, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(conf)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
         try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+            self._wait_until_listening()
+        except Exception:
+            self.stop()
+            raise
+
+    def _wait_until_listening(self, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                code = self.process.returncode
+                raise RuntimeError(f"nginx stopped with code {code}: {self.log()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"nginx silent on port {self.port}: {self.log()}") from None
+                time.sleep(0.1)
+
+    def log(self) -> str:
+        path = self.folder / "error.log"
+        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        stop_process(self.process)
 
 
 # --- An SMTP server on loopback ----------------------------------------------------------------

@@ -51,9 +51,7 @@ def live_socket(base_url: str, session: requests.Session):
     """A websocket to the live layer with the session's cookie (use with `async with`)."""
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     ws_url = base_url.replace("http://", "ws://") + "/ws/live/"
-    return websockets.connect(
-        ws_url, additional_headers={"Cookie": cookie}, origin="http://127.0.0.1"
-    )
+    return websockets.connect(ws_url, additional_headers={"Cookie": cookie}, origin=base_url)
 
 
 def test_a_demo_account_logs_in_and_pings_over_a_websocket(daphne_server):
