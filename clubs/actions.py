@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from community.action_errors import ActionError
 from community.models import User, normalise_email
 
 from . import access, bulk, notices, tasks
@@ -40,18 +41,6 @@ Kind = MembershipEvent.Kind
 #: Most addresses accepted by one `invite_many` call.
 MAX_BULK_INVITATIONS = 500
 MAX_MESSAGE_LENGTH = 2000
-
-
-class ActionError(ValidationError):
-    """A domain rule refused the action. `str(error)` (or `error.message`) is a French sentence
-    meant for the user: show it with `messages.error(request, str(error))`, or attach it to a
-    form with `form.add_error(None, error)`. `error.code` names the rule for programs."""
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message, code=code)
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 # --- Helpers ------------------------------------------------------------------------------------

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from community.action_errors import ActionError
 from community.models import User, normalise_email
 from community.web import paginate, perform, posted
 
 from . import access, actions, selectors
-from .actions import ActionError, InviteOutcome
+from .actions import InviteOutcome
 from .forms import (
     INVITATION_TOKEN_SESSION_KEY,
     INVITED_EMAIL_SESSION_KEY,

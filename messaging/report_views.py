@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clubs import access
+from community.action_errors import ActionError
 from community.web import paginate, posted
 
 from . import actions, selectors
-from .actions import MAX_REASON_LENGTH, ActionError
+from .actions import MAX_REASON_LENGTH
 from .models import Report
 
 DECISIONS = {"hide": True, "dismiss": False}
