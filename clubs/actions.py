@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,6 +32,7 @@ from .models import (
     Profession,
     Role,
     Visibility,
+    invitation_expiry,
 )
 from .tokens import hash_token, new_token, token_matches
 
@@ -297,7 +297,7 @@ def _invite(*, actor: User, club: Club, email: str, role: str) -> tuple[Invitati
 
     raw, token_hash = new_token()
     now = timezone.now()
-    expires_at = now + timedelta(days=getattr(settings, "INVITATION_TTL_DAYS", 14))
+    expires_at = invitation_expiry(now)
     invitation = (
         Invitation.objects.open()
         .select_for_update()
@@ -491,7 +491,7 @@ def resend_invitation(*, actor: User, invitation: Invitation) -> tuple[Invitatio
     raw, token_hash = new_token()
     now = timezone.now()
     invitation.token_hash = token_hash
-    invitation.expires_at = now + timedelta(days=getattr(settings, "INVITATION_TTL_DAYS", 14))
+    invitation.expires_at = invitation_expiry(now)
     invitation.last_sent_at = now
     invitation.send_count += 1
     invitation.save()

@@ -3,7 +3,7 @@
 Who may see or do what is decided in `clubs.access`; every write goes through `clubs.actions`.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -122,9 +122,9 @@ class Membership(models.Model):
         return self.role in MANAGER_ROLES
 
 
-def invitation_expiry():
-    """Default expiry of an invitation: now + INVITATION_TTL_DAYS (14 days unless overridden)."""
-    return timezone.now() + timedelta(days=getattr(settings, "INVITATION_TTL_DAYS", 14))
+def invitation_expiry(now: datetime | None = None) -> datetime:
+    """When an invitation sent now (or at `now`) expires: INVITATION_TTL_DAYS later."""
+    return (now or timezone.now()) + timedelta(days=settings.INVITATION_TTL_DAYS)
 
 
 class InvitationQuerySet(models.QuerySet):
