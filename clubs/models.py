@@ -112,15 +112,6 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} — {self.club} ({self.get_role_display()})"
 
-    @property
-    def is_owner(self) -> bool:
-        return self.role == Role.OWNER
-
-    @property
-    def is_moderator(self) -> bool:
-        """True for moderators and owners: both run the club's membership."""
-        return self.role in MANAGER_ROLES
-
 
 def invitation_expiry(now: datetime | None = None) -> datetime:
     """When an invitation sent now (or at `now`) expires: INVITATION_TTL_DAYS later."""
@@ -235,10 +226,6 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.club} ({self.get_status_display()})"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
 
 
 class Ban(models.Model):
