@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from community.action_errors import ActionError
+
 from . import actions
 from .models import Ban, Club, Invitation, JoinRequest, Membership, MembershipEvent
 
@@ -29,7 +31,7 @@ def _run_for_each(modeladmin, request, rows, act, done: str) -> None:
     for row in rows:
         try:
             act(row)
-        except actions.ActionError as error:
+        except ActionError as error:
             modeladmin.message_user(request, f"{row} : {error}", messages.ERROR)
         else:
             succeeded += 1

@@ -6,9 +6,10 @@ from django import forms
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
+from community.action_errors import ActionError
 from community.models import validate_name
 
-from .actions import MAX_BULK_INVITATIONS, MAX_MESSAGE_LENGTH, ActionError, accept_invitation
+from .actions import MAX_BULK_INVITATIONS, MAX_MESSAGE_LENGTH, accept_invitation
 from .models import Club, Profession, Role, Visibility
 
 MAX_CSV_BYTES = 1024 * 1024

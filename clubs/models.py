@@ -3,7 +3,7 @@
 Who may see or do what is decided in `clubs.access`; every write goes through `clubs.actions`.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -112,19 +112,10 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} — {self.club} ({self.get_role_display()})"
 
-    @property
-    def is_owner(self) -> bool:
-        return self.role == Role.OWNER
 
-    @property
-    def is_moderator(self) -> bool:
-        """True for moderators and owners: both run the club's membership."""
-        return self.role in MANAGER_ROLES
-
-
-def invitation_expiry():
-    """Default expiry of an invitation: now + INVITATION_TTL_DAYS (14 days unless overridden)."""
-    return timezone.now() + timedelta(days=getattr(settings, "INVITATION_TTL_DAYS", 14))
+def invitation_expiry(now: datetime | None = None) -> datetime:
+    """When an invitation sent now (or at `now`) expires: INVITATION_TTL_DAYS later."""
+    return (now or timezone.now()) + timedelta(days=settings.INVITATION_TTL_DAYS)
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -235,10 +226,6 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.club} ({self.get_status_display()})"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == self.Status.PENDING
 
 
 class Ban(models.Model):

@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.rich_text import RichText
 
-from clubs.actions import ActionError
+from community.action_errors import ActionError
 
 from .models import GuideIndexPage, GuidePage
 

@@ -11,7 +11,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
 
 from clubs import access
-from clubs.actions import ActionError
+from community.action_errors import ActionError
 from messaging import selectors as thread_selectors
 
 from . import actions, selectors

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from clubs import access as club_access
-from clubs.actions import ActionError
+from community.action_errors import ActionError
 
 from . import actions, personal_data, selectors
 from .forms import DeleteAccountForm, DirectoryFilterForm, ProfileForm

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from clubs.actions import ActionError
 from clubs.models import Club, Membership, Role
+from community.action_errors import ActionError
 
 from . import live, security
 from .models import User

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clubs import access
-from clubs.actions import ActionError
 from clubs.models import Club, Membership
+from community.action_errors import ActionError
 from community.models import Profile, User
 from community.ratelimit import within_rate
 
@@ -40,9 +40,6 @@ MAX_TITLE_LENGTH = 200
 MAX_POST_LENGTH = 50_000
 MAX_REASON_LENGTH = 500
 LOCKED_MESSAGE = gettext_lazy("Ce fil est verrouillé : on n'y répond plus.")
-
-__all__ = ["ActionError"]  # re-exported: views catch one error class for clubs and discussions
-
 
 # --- Checks -------------------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image
 
-from clubs.actions import ActionError
+from community.action_errors import ActionError
 
 from . import antivirus
 from .models import Attachment

@@ -80,6 +80,32 @@ class ReasonForm(forms.Form):
     )
 
 
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Pourquoi signalez-vous ce message ?"),
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Seule l'équipe de modération du club lit ce motif ; l'auteur ou l'autrice du "
+            "message ne sait pas qui l'a signalé. 500 caractères au plus."
+        ),
+        error_messages={"required": _("Indiquez un motif.")},
+    )
+
+
+class ResolutionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note pour la personne qui a signalé (facultatif)"),
+        max_length=MAX_REASON_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Elle lui est envoyée par courriel. Si vous masquez le message, elle en devient "
+            "aussi le motif affiché aux membres du club."
+        ),
+    )
+
+
 class ReactionForm(forms.Form):
     kind = forms.ChoiceField(choices=Reaction.Kind.choices)
 

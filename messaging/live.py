@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.crypto import constant_time_compare
 
 from clubs import access
-from clubs.actions import ActionError
 from clubs.models import Club
+from community.action_errors import ActionError
 from community.models import User
 
 from . import actions, events

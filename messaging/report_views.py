@@ -3,49 +3,22 @@ reason; the club's moderators see the open reports, and hide the post or dismiss
 with a note sent to the person who reported it. Each view parses, asks `clubs.access` (through
 the selectors), calls one action, and says in a message what it did."""
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clubs import access
+from community.action_errors import ActionError
 from community.web import paginate, posted
 
 from . import actions, selectors
-from .actions import MAX_REASON_LENGTH, ActionError
+from .forms import ReportForm, ResolutionForm
 from .models import Report
 
 DECISIONS = {"hide": True, "dismiss": False}
-
-
-class ReportForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Pourquoi signalez-vous ce message ?"),
-        max_length=MAX_REASON_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy(
-            "Seule l'équipe de modération du club lit ce motif ; l'auteur ou l'autrice du "
-            "message ne sait pas qui l'a signalé. 500 caractères au plus."
-        ),
-        error_messages={"required": gettext_lazy("Indiquez un motif.")},
-    )
-
-
-class ResolutionForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Note pour la personne qui a signalé (facultatif)"),
-        max_length=MAX_REASON_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy(
-            "Elle lui est envoyée par courriel. Si vous masquez le message, elle en devient "
-            "aussi le motif affiché aux membres du club."
-        ),
-    )
 
 
 def _permalink(slug: str, post) -> str:

@@ -111,11 +111,6 @@ def club_threads(club: Club, user, *, filter_name: str = "") -> QuerySet[Thread]
     return threads
 
 
-def unread_thread_count(club: Club, user) -> int:
-    """How many threads of the club have posts the member has not read."""
-    return club_threads(club, user).filter(unread_count__gt=0).count()
-
-
 # --- A thread's posts ---------------------------------------------------------------------------
 
 POSTS_PER_PAGE = 50

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clubs import access
+from community.action_errors import ActionError
 from community.web import perform, posted
 
 from . import actions, events, markdown, selectors
-from .actions import ActionError
 from .context_processors import live_streams_for
 from .forms import (
     EditForm,

@@ -60,8 +60,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def powers_without_mfa(settings):
-    """Most tests exercise powers, not the two-factor gate in front of them: the gate is off,
-    and tests/community/test_account_mfa.py turns it on to prove it."""
+    """Most tests exercise powers, not the two-factor gate in front of them: the gate is off, and
+    tests/security/test_security_powers.py and tests/community/test_community_account_security.py
+    turn it on to prove it."""
     settings.REQUIRE_MFA_FOR_POWERS = False
 
 

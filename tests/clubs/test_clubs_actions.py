@@ -5,7 +5,6 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from clubs import access, actions
-from clubs.actions import ActionError
 from clubs.models import (
     Ban,
     Club,
@@ -17,6 +16,7 @@ from clubs.models import (
     Role,
     Visibility,
 )
+from community.action_errors import ActionError
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 
 from clubs import actions, bulk
-from clubs.actions import ActionError, InviteOutcome
+from clubs.actions import InviteOutcome
 from clubs.models import Invitation
+from community.action_errors import ActionError
 
 pytestmark = pytest.mark.django_db
 

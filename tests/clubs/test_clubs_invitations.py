@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from clubs import actions
-from clubs.actions import ActionError
 from clubs.models import Invitation, Membership, MembershipEvent, Role
 from clubs.tokens import hash_token
+from community.action_errors import ActionError
 
 pytestmark = pytest.mark.django_db
 

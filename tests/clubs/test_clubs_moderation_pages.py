@@ -1,7 +1,6 @@
 """The moderation pages of a club, through real HTTP requests: join requests, invitations (one by
 one, pasted, CSV), roles, removal, bans, the audit log — and who may reach them."""
 
-import html
 import re
 
 import pytest
@@ -9,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pages import markup, shown_messages
 
 from clubs import actions
 from clubs.models import Ban, Invitation, JoinRequest, Membership, MembershipEvent, Role
@@ -18,19 +18,11 @@ pytestmark = pytest.mark.django_db
 Kind = MembershipEvent.Kind
 
 
-def shown_messages(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
 def report_rows(response) -> list[tuple[str, str, str, str]]:
     """The rows of the invitation report: (outcome, line, address, label)."""
     return re.findall(
         r'<tr class="outcome outcome--(\w+)">\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>',
-        text(response),
+        markup(response),
     )
 
 
@@ -38,15 +30,6 @@ def raw_token_of(message) -> str:
     match = re.search(r"/invitations/([^/\s]+)/", message.body)
     assert match, message.body
     return match.group(1)
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 @pytest.fixture
@@ -67,26 +50,26 @@ def url(name, club, *args):
 
 
 def test_the_moderation_page_lists_pending_join_requests_with_their_message(
-    as_user, moderator, club, join_request
+    client_for, moderator, club, join_request
 ):
-    response = as_user(moderator).get(url("moderation", club))
+    response = client_for(moderator).get(url("moderation", club))
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     assert "Jean Demandeur" in page
     assert "demandeur@mairie.fr" in page
     assert "Secrétaire à Saint-Pierre." in page
     assert url("join_request_decide", club, join_request.pk) in page
 
 
-def test_the_moderation_page_says_when_no_request_waits(as_user, moderator, club):
-    page = text(as_user(moderator).get(url("moderation", club)))
+def test_the_moderation_page_says_when_no_request_waits(client_for, moderator, club):
+    page = markup(client_for(moderator).get(url("moderation", club)))
     assert "Aucune demande en attente." in page
 
 
 def test_a_moderator_approves_a_join_request_and_the_requester_is_emailed(
-    as_user, moderator, club, requester, join_request, run_on_commit
+    client_for, moderator, club, requester, join_request, run_on_commit
 ):
-    client = as_user(moderator)
+    client = client_for(moderator)
     with run_on_commit():
         response = client.post(
             url("join_request_decide", club, join_request.pk),
@@ -94,7 +77,7 @@ def test_a_moderator_approves_a_join_request_and_the_requester_is_emailed(
             follow=True,
         )
     assert response.redirect_chain == [(url("moderation", club), 302)]
-    assert "Jean Demandeur a rejoint le club." in text(response)
+    assert "Jean Demandeur a rejoint le club." in markup(response)
     join_request.refresh_from_db()
     assert join_request.status == JoinRequest.Status.APPROVED
     assert join_request.decided_by == moderator
@@ -106,14 +89,14 @@ def test_a_moderator_approves_a_join_request_and_the_requester_is_emailed(
     assert "Votre demande pour rejoindre « Secrétaires de mairie » est acceptée" in email.subject
     assert "a été acceptée : vous en êtes maintenant membre" in email.body
     assert "Bienvenue parmi nous !" in email.body
-    assert "Aucune demande en attente." in text(response)
+    assert "Aucune demande en attente." in markup(response)
 
 
 def test_a_moderator_refuses_a_join_request_and_the_requester_is_emailed(
-    as_user, moderator, club, requester, join_request, run_on_commit
+    client_for, moderator, club, requester, join_request, run_on_commit
 ):
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("join_request_decide", club, join_request.pk),
             {"decision": "refuse", "message": "Ce club est réservé aux secrétaires de mairie."},
         )
@@ -140,10 +123,12 @@ def test_a_moderator_refuses_a_join_request_and_the_requester_is_emailed(
     ids=["unknown-decision", "empty-decision", "nothing", "message-too-long"],
 )
 def test_a_bad_decision_gives_a_message_and_changes_nothing(
-    as_user, moderator, club, requester, join_request, run_on_commit, data
+    client_for, moderator, club, requester, join_request, run_on_commit, data
 ):
     with run_on_commit():
-        response = as_user(moderator).post(url("join_request_decide", club, join_request.pk), data)
+        response = client_for(moderator).post(
+            url("join_request_decide", club, join_request.pk), data
+        )
     assert response.status_code == 302
     assert shown_messages(response) == [
         "Choisissez d'accepter ou de refuser, avec un message court."
@@ -155,9 +140,9 @@ def test_a_bad_decision_gives_a_message_and_changes_nothing(
 
 
 def test_deciding_a_request_already_answered_says_so(
-    as_user, moderator, club, requester, join_request, run_on_commit
+    client_for, moderator, club, requester, join_request, run_on_commit
 ):
-    client = as_user(moderator)
+    client = client_for(moderator)
     with run_on_commit():
         client.post(
             url("join_request_decide", club, join_request.pk), {"decision": "refuse"}, follow=True
@@ -172,13 +157,13 @@ def test_deciding_a_request_already_answered_says_so(
     assert len(mail.outbox) == 1
 
 
-def test_deciding_by_get_is_not_allowed(as_user, moderator, club, join_request):
-    response = as_user(moderator).get(url("join_request_decide", club, join_request.pk))
+def test_deciding_by_get_is_not_allowed(client_for, moderator, club, join_request):
+    response = client_for(moderator).get(url("join_request_decide", club, join_request.pk))
     assert response.status_code == 405
 
 
-def test_an_unknown_join_request_is_404(as_user, moderator, club):
-    response = as_user(moderator).post(
+def test_an_unknown_join_request_is_404(client_for, moderator, club):
+    response = client_for(moderator).post(
         url("join_request_decide", club, 999999), {"decision": "approve"}
     )
     assert response.status_code == 404
@@ -188,7 +173,7 @@ def test_an_unknown_join_request_is_404(as_user, moderator, club):
 
 
 def test_a_moderator_invites_pasted_addresses_and_sees_each_outcome(
-    as_user, moderator, member, club, make_user, make_ban, run_on_commit
+    client_for, moderator, member, club, make_user, make_ban, run_on_commit
 ):
     make_ban(make_user("exclue@mairie.fr"), club)
     pasted = (
@@ -197,7 +182,7 @@ def test_a_moderator_invites_pasted_addresses_and_sees_each_outcome(
         "exclue@mairie.fr, Nouvelle@Mairie.fr"
     )
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"emails": pasted, "role": Role.MEMBER}
         )
     assert response.status_code == 200
@@ -217,16 +202,16 @@ def test_a_moderator_invites_pasted_addresses_and_sees_each_outcome(
     assert invitation.invited_by == moderator
     assert invitation.role == Role.MEMBER
     # The pending invitation is listed below, and the form is empty again.
-    assert url("invitation_resend", club, invitation.pk) in text(response)
-    assert "pas-une-adresse</textarea>" not in text(response)
+    assert url("invitation_resend", club, invitation.pk) in markup(response)
+    assert "pas-une-adresse</textarea>" not in markup(response)
 
 
 def test_inviting_an_address_already_invited_sends_it_again(
-    as_user, moderator, club, invite, run_on_commit
+    client_for, moderator, club, invite, run_on_commit
 ):
     invite("nouvelle@mairie.fr")
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"emails": "nouvelle@mairie.fr", "role": Role.MEMBER}
         )
     assert report_rows(response) == [
@@ -237,8 +222,8 @@ def test_inviting_an_address_already_invited_sends_it_again(
     assert Invitation.objects.filter(club=club).count() == 1
 
 
-def test_when_nobody_is_invited_the_message_is_a_warning(as_user, moderator, club, member):
-    response = as_user(moderator).post(
+def test_when_nobody_is_invited_the_message_is_a_warning(client_for, moderator, club, member):
+    response = client_for(moderator).post(
         url("invitations", club), {"emails": "membre@mairie.fr", "role": Role.MEMBER}
     )
     messages = list(get_messages(response.wsgi_request))
@@ -249,82 +234,84 @@ def test_when_nobody_is_invited_the_message_is_a_warning(as_user, moderator, clu
     assert mail.outbox == []
 
 
-def test_an_owner_invites_someone_as_owner(as_user, owner, club, run_on_commit):
+def test_an_owner_invites_someone_as_owner(client_for, owner, club, run_on_commit):
     with run_on_commit():
-        as_user(owner).post(
+        client_for(owner).post(
             url("invitations", club), {"emails": "copilote@mairie.fr", "role": Role.OWNER}
         )
     assert Invitation.objects.get(club=club).role == Role.OWNER
     assert len(mail.outbox) == 1
 
 
-def test_a_moderator_cannot_invite_someone_as_owner(as_user, moderator, club, run_on_commit):
+def test_a_moderator_cannot_invite_someone_as_owner(client_for, moderator, club, run_on_commit):
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"emails": "copilote@mairie.fr", "role": Role.OWNER}
         )
     assert response.status_code == 200
-    assert "Seul·e un·e propriétaire ou l'équipe du GIP peut nommer un·e propriétaire." in text(
+    assert "Seul·e un·e propriétaire ou l'équipe du GIP peut nommer un·e propriétaire." in markup(
         response
     )
     assert not Invitation.objects.exists()
     assert mail.outbox == []
 
 
-def test_an_unknown_role_is_a_form_error(as_user, moderator, club, run_on_commit):
+def test_an_unknown_role_is_a_form_error(client_for, moderator, club, run_on_commit):
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"emails": "a@mairie.fr", "role": "roi"}
         )
     assert response.status_code == 200
-    assert "Sélectionnez un choix valide" in text(response)
+    assert "Sélectionnez un choix valide" in markup(response)
     assert not Invitation.objects.exists()
     assert mail.outbox == []
 
 
-def test_an_empty_invitation_form_asks_for_an_address(as_user, moderator, club):
-    response = as_user(moderator).post(url("invitations", club), {"emails": "  ", "role": "member"})
+def test_an_empty_invitation_form_asks_for_an_address(client_for, moderator, club):
+    response = client_for(moderator).post(
+        url("invitations", club), {"emails": "  ", "role": "member"}
+    )
     assert response.status_code == 200
-    assert "Collez au moins une adresse ou choisissez un fichier CSV." in text(response)
+    assert "Collez au moins une adresse ou choisissez un fichier CSV." in markup(response)
     assert not Invitation.objects.exists()
 
 
-def test_a_post_without_any_field_is_validated_rather_than_ignored(as_user, moderator, club):
-    response = as_user(moderator).post(url("invitations", club))
+def test_a_post_without_any_field_is_validated_rather_than_ignored(client_for, moderator, club):
+    response = client_for(moderator).post(url("invitations", club))
     assert response.status_code == 200
-    assert "Le formulaire contient des erreurs" in text(response)
+    assert "Le formulaire contient des erreurs" in markup(response)
     assert not Invitation.objects.exists()
 
 
 def test_more_than_500_addresses_are_refused_and_nothing_is_sent(
-    as_user, moderator, club, run_on_commit
+    client_for, moderator, club, run_on_commit
 ):
     pasted = "\n".join(f"personne{n}@mairie.fr" for n in range(501))
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"emails": pasted, "role": Role.MEMBER}
         )
     assert response.status_code == 200
     assert (
         "Au plus 500 adresses par envoi : votre liste en compte 501. "
-        "Découpez-la en plusieurs envois." in text(response)
+        "Découpez-la en plusieurs envois." in markup(response)
     )
     assert not Invitation.objects.exists()
     assert mail.outbox == []
     # What was pasted stays in the form, to be cut up.
-    assert "personne500@mairie.fr" in text(response)
+    assert "personne500@mairie.fr" in markup(response)
 
 
-def test_inviting_to_an_archived_club_is_refused(as_user, moderator, club, run_on_commit):
+def test_inviting_to_an_archived_club_is_refused(client_for, moderator, club, run_on_commit):
     club.archived = True
     club.save()
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"emails": "a@mairie.fr", "role": Role.MEMBER}
         )
     assert response.status_code == 200
-    assert "Ce club est archivé : il n'accueille plus de membres." in text(response)
-    assert "Envoyer les invitations" not in text(response)
+    assert "Ce club est archivé : il n'accueille plus de membres." in markup(response)
+    assert "Envoyer les invitations" not in markup(response)
     assert not Invitation.objects.exists()
     assert mail.outbox == []
 
@@ -338,7 +325,7 @@ def csv_file(content: str | bytes, name: str = "liste.csv") -> SimpleUploadedFil
 
 
 def test_a_csv_file_with_a_header_and_a_bom_is_read_and_a_bad_row_reported_by_line(
-    as_user, moderator, club, run_on_commit
+    client_for, moderator, club, run_on_commit
 ):
     upload = csv_file(
         "\ufeffnom;email\r\n"
@@ -347,7 +334,7 @@ def test_a_csv_file_with_a_header_and_a_bom_is_read_and_a_bad_row_reported_by_li
         "Chloé;chloe@mairie.fr\r\n"
     )
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"csv_file": upload, "role": Role.MEMBER}
         )
     assert response.status_code == 200
@@ -363,12 +350,12 @@ def test_a_csv_file_with_a_header_and_a_bom_is_read_and_a_bad_row_reported_by_li
     }
 
 
-def test_a_csv_file_in_latin_1_without_header_is_read(as_user, moderator, club, run_on_commit):
+def test_a_csv_file_in_latin_1_without_header_is_read(client_for, moderator, club, run_on_commit):
     upload = csv_file(
         "elodie@mairie.fr,Élodie Hénin\nmarc@mairie.fr,Marc Gérard\n".encode("latin-1")
     )
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"csv_file": upload, "role": Role.MEMBER}
         )
     assert [row[0] for row in report_rows(response)] == ["invited", "invited"]
@@ -381,37 +368,37 @@ def test_a_csv_file_in_latin_1_without_header_is_read(as_user, moderator, club, 
     ids=["binary", "unclosed-quote", "empty", "utf-16-bom"],
 )
 def test_a_broken_csv_file_never_gives_a_server_error(
-    as_user, moderator, club, run_on_commit, content
+    client_for, moderator, club, run_on_commit, content
 ):
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"csv_file": csv_file(content), "role": Role.MEMBER}
         )
     assert response.status_code == 200
 
 
 def test_a_csv_file_over_1_mb_is_refused_and_nothing_is_sent(
-    as_user, moderator, club, run_on_commit
+    client_for, moderator, club, run_on_commit
 ):
     line = "quelquun@mairie.fr\n"
     upload = csv_file(line * (1024 * 1024 // len(line) + 1))
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"csv_file": upload, "role": Role.MEMBER}
         )
     assert response.status_code == 200
-    assert "Le fichier dépasse 1 Mo : découpez-le." in text(response)
+    assert "Le fichier dépasse 1 Mo : découpez-le." in markup(response)
     assert not Invitation.objects.exists()
     assert mail.outbox == []
 
 
-def test_a_csv_file_of_more_than_500_rows_is_refused(as_user, moderator, club, run_on_commit):
+def test_a_csv_file_of_more_than_500_rows_is_refused(client_for, moderator, club, run_on_commit):
     upload = csv_file("email\n" + "".join(f"p{n}@mairie.fr\n" for n in range(501)))
     with run_on_commit():
-        response = as_user(moderator).post(
+        response = client_for(moderator).post(
             url("invitations", club), {"csv_file": upload, "role": Role.MEMBER}
         )
-    assert "Au plus 500 adresses par envoi : votre liste en compte 501." in text(response)
+    assert "Au plus 500 adresses par envoi : votre liste en compte 501." in markup(response)
     assert not Invitation.objects.exists()
     assert mail.outbox == []
 
@@ -419,29 +406,29 @@ def test_a_csv_file_of_more_than_500_rows_is_refused(as_user, moderator, club, r
 # --- Invitations: list, resend, revoke ----------------------------------------------------------
 
 
-def test_the_invitations_page_lists_open_invitations(as_user, moderator, club, invite):
+def test_the_invitations_page_lists_open_invitations(client_for, moderator, club, invite):
     invitation, _raw = invite("nouvelle@mairie.fr")
-    page = text(as_user(moderator).get(url("invitations", club)))
+    page = markup(client_for(moderator).get(url("invitations", club)))
     assert "nouvelle@mairie.fr" in page
     assert "en attente" in page
     assert "Nadia Lefèvre" in page
     assert url("invitation_revoke", club, invitation.pk) in page
 
 
-def test_the_invitations_page_says_when_none_is_pending(as_user, moderator, club):
-    page = text(as_user(moderator).get(url("invitations", club)))
+def test_the_invitations_page_says_when_none_is_pending(client_for, moderator, club):
+    page = markup(client_for(moderator).get(url("invitations", club)))
     assert "Aucune invitation en attente." in page
 
 
 def test_resending_an_invitation_sends_a_new_link_and_the_old_one_stops_working(
-    as_user, moderator, club, invite, run_on_commit
+    client_for, moderator, club, invite, run_on_commit
 ):
     invitation, old_raw = invite("nouvelle@mairie.fr")
-    client = as_user(moderator)
+    client = client_for(moderator)
     with run_on_commit():
         response = client.post(url("invitation_resend", club, invitation.pk), follow=True)
     assert response.redirect_chain == [(url("invitations", club), 302)]
-    assert "Invitation renvoyée à nouvelle@mairie.fr, avec un nouveau lien." in text(response)
+    assert "Invitation renvoyée à nouvelle@mairie.fr, avec un nouveau lien." in markup(response)
     assert len(mail.outbox) == 2
     new_raw = raw_token_of(mail.outbox[1])
     assert new_raw != old_raw
@@ -453,28 +440,28 @@ def test_resending_an_invitation_sends_a_new_link_and_the_old_one_stops_working(
 
 
 def test_revoking_an_invitation_makes_its_link_stop_working(
-    as_user, moderator, club, invite, run_on_commit
+    client_for, moderator, club, invite, run_on_commit
 ):
     invitation, raw = invite("nouvelle@mairie.fr")
-    client = as_user(moderator)
+    client = client_for(moderator)
     response = client.post(url("invitation_revoke", club, invitation.pk), follow=True)
-    assert "Invitation de nouvelle@mairie.fr annulée : son lien ne fonctionne plus." in text(
+    assert "Invitation de nouvelle@mairie.fr annulée : son lien ne fonctionne plus." in markup(
         response
     )
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
-    assert "Aucune invitation en attente." in text(response)
+    assert "Aucune invitation en attente." in markup(response)
     client.logout()
     link = client.get(reverse("clubs:invitation", args=[raw]))
     assert link.status_code == 410
-    assert "Cette invitation a été annulée" in text(link)
+    assert "Cette invitation a été annulée" in markup(link)
 
 
 def test_revoking_twice_or_resending_a_revoked_invitation_says_why_not(
-    as_user, moderator, club, invite, run_on_commit
+    client_for, moderator, club, invite, run_on_commit
 ):
     invitation, _raw = invite("nouvelle@mairie.fr")
-    client = as_user(moderator)
+    client = client_for(moderator)
     client.post(url("invitation_revoke", club, invitation.pk), follow=True)
     again = client.post(url("invitation_revoke", club, invitation.pk), follow=True)
     assert shown_messages(again) == ["Cette invitation est déjà annulée."]
@@ -485,40 +472,40 @@ def test_revoking_twice_or_resending_a_revoked_invitation_says_why_not(
 
 
 def test_resending_an_accepted_invitation_says_why_not(
-    as_user, moderator, club, make_user, invite, run_on_commit
+    client_for, moderator, club, make_user, invite, run_on_commit
 ):
     invitation, raw = invite("nouvelle@mairie.fr")
     actions.accept_invitation(user=make_user("nouvelle@mairie.fr"), raw_token=raw)
     with run_on_commit():
-        response = as_user(moderator).post(url("invitation_resend", club, invitation.pk))
+        response = client_for(moderator).post(url("invitation_resend", club, invitation.pk))
     assert shown_messages(response) == ["Cette invitation a déjà été acceptée."]
     assert len(mail.outbox) == 1
 
 
 @pytest.mark.parametrize("name", ["invitation_resend", "invitation_revoke"])
-def test_resend_and_revoke_need_a_post(as_user, moderator, club, invite, name):
+def test_resend_and_revoke_need_a_post(client_for, moderator, club, invite, name):
     invitation, _raw = invite("nouvelle@mairie.fr")
-    assert as_user(moderator).get(url(name, club, invitation.pk)).status_code == 405
+    assert client_for(moderator).get(url(name, club, invitation.pk)).status_code == 405
 
 
 # --- Roles --------------------------------------------------------------------------------------
 
 
-def test_a_moderator_makes_a_member_moderator(as_user, moderator, member, club):
+def test_a_moderator_makes_a_member_moderator(client_for, moderator, member, club):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(moderator).post(
+    response = client_for(moderator).post(
         url("member_role", club, target.pk), {"role": Role.MODERATOR}, follow=True
     )
     assert response.redirect_chain == [(url("members", club), 302)]
-    assert "Claire Martin est maintenant modérateur·rice." in text(response)
+    assert "Claire Martin est maintenant modérateur·rice." in markup(response)
     target.refresh_from_db()
     assert target.role == Role.MODERATOR
     assert club.events.filter(kind=Kind.ROLE_CHANGED, target_user=member).exists()
 
 
-def test_a_moderator_cannot_make_an_owner(as_user, moderator, member, club):
+def test_a_moderator_cannot_make_an_owner(client_for, moderator, member, club):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(moderator).post(url("member_role", club, target.pk), {"role": Role.OWNER})
+    response = client_for(moderator).post(url("member_role", club, target.pk), {"role": Role.OWNER})
     assert shown_messages(response) == [
         "Seul·e un·e propriétaire ou l'équipe du GIP peut nommer un·e propriétaire."
     ]
@@ -526,9 +513,11 @@ def test_a_moderator_cannot_make_an_owner(as_user, moderator, member, club):
     assert target.role == Role.MEMBER
 
 
-def test_a_moderator_cannot_touch_an_owner(as_user, moderator, owner, club):
+def test_a_moderator_cannot_touch_an_owner(client_for, moderator, owner, club):
     target = Membership.objects.get(user=owner, club=club)
-    response = as_user(moderator).post(url("member_role", club, target.pk), {"role": Role.MEMBER})
+    response = client_for(moderator).post(
+        url("member_role", club, target.pk), {"role": Role.MEMBER}
+    )
     assert shown_messages(response) == [
         "Un·e modérateur·rice ne peut pas modifier le rôle d'un·e propriétaire."
     ]
@@ -536,69 +525,69 @@ def test_a_moderator_cannot_touch_an_owner(as_user, moderator, owner, club):
     assert target.role == Role.OWNER
 
 
-def test_an_owner_makes_a_member_owner(as_user, owner, member, club):
+def test_an_owner_makes_a_member_owner(client_for, owner, member, club):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(owner).post(url("member_role", club, target.pk), {"role": Role.OWNER})
+    response = client_for(owner).post(url("member_role", club, target.pk), {"role": Role.OWNER})
     assert shown_messages(response) == ["Claire Martin est maintenant propriétaire."]
     target.refresh_from_db()
     assert target.role == Role.OWNER
 
 
-def test_the_last_owner_cannot_step_down(as_user, owner, club):
+def test_the_last_owner_cannot_step_down(client_for, owner, club):
     mine = Membership.objects.get(user=owner, club=club)
-    response = as_user(owner).post(url("member_role", club, mine.pk), {"role": Role.MEMBER})
+    response = client_for(owner).post(url("member_role", club, mine.pk), {"role": Role.MEMBER})
     assert shown_messages(response) == ["Le club doit garder au moins un·e propriétaire."]
     mine.refresh_from_db()
     assert mine.role == Role.OWNER
 
 
 @pytest.mark.parametrize("data", [{"role": "roi"}, {"role": ""}, {}])
-def test_an_invalid_role_gives_a_message(as_user, moderator, member, club, data):
+def test_an_invalid_role_gives_a_message(client_for, moderator, member, club, data):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(moderator).post(url("member_role", club, target.pk), data)
+    response = client_for(moderator).post(url("member_role", club, target.pk), data)
     assert response.status_code == 302
     assert shown_messages(response) == ["Choisissez un rôle dans la liste."]
     target.refresh_from_db()
     assert target.role == Role.MEMBER
 
 
-def test_changing_a_role_needs_a_post(as_user, moderator, member, club):
+def test_changing_a_role_needs_a_post(client_for, moderator, member, club):
     target = Membership.objects.get(user=member, club=club)
-    assert as_user(moderator).get(url("member_role", club, target.pk)).status_code == 405
+    assert client_for(moderator).get(url("member_role", club, target.pk)).status_code == 405
 
 
 # --- Removing -----------------------------------------------------------------------------------
 
 
-def test_removing_a_member_asks_for_confirmation_first(as_user, moderator, member, club):
+def test_removing_a_member_asks_for_confirmation_first(client_for, moderator, member, club):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(moderator).get(url("member_remove", club, target.pk))
+    response = client_for(moderator).get(url("member_remove", club, target.pk))
     assert response.status_code == 200
-    assert "Retirer Claire Martin du club « Secrétaires de mairie » ?" in text(response)
+    assert "Retirer Claire Martin du club « Secrétaires de mairie » ?" in markup(response)
     assert Membership.objects.filter(pk=target.pk).exists()
 
 
-def test_a_moderator_removes_a_member(as_user, moderator, member, club):
+def test_a_moderator_removes_a_member(client_for, moderator, member, club):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(moderator).post(url("member_remove", club, target.pk), follow=True)
+    response = client_for(moderator).post(url("member_remove", club, target.pk), follow=True)
     assert response.redirect_chain == [(url("members", club), 302)]
-    assert "Claire Martin ne fait plus partie du club." in text(response)
+    assert "Claire Martin ne fait plus partie du club." in markup(response)
     assert not Membership.objects.filter(user=member, club=club).exists()
     assert club.events.filter(kind=Kind.REMOVED, target_user=member).exists()
 
 
-def test_a_moderator_cannot_remove_an_owner(as_user, moderator, owner, club):
+def test_a_moderator_cannot_remove_an_owner(client_for, moderator, owner, club):
     target = Membership.objects.get(user=owner, club=club)
-    response = as_user(moderator).post(url("member_remove", club, target.pk))
+    response = client_for(moderator).post(url("member_remove", club, target.pk))
     assert shown_messages(response) == [
         "Un·e modérateur·rice ne peut pas retirer un·e propriétaire du club."
     ]
     assert Membership.objects.filter(pk=target.pk).exists()
 
 
-def test_a_moderator_cannot_remove_themselves_this_way(as_user, moderator, club):
+def test_a_moderator_cannot_remove_themselves_this_way(client_for, moderator, club):
     mine = Membership.objects.get(user=moderator, club=club)
-    response = as_user(moderator).post(url("member_remove", club, mine.pk))
+    response = client_for(moderator).post(url("member_remove", club, mine.pk))
     assert shown_messages(response) == [
         "Pour vous retirer vous-même, utilisez « Quitter le club »."
     ]
@@ -608,46 +597,48 @@ def test_a_moderator_cannot_remove_themselves_this_way(as_user, moderator, club)
 # --- Bans ---------------------------------------------------------------------------------------
 
 
-def test_banning_asks_for_confirmation_with_a_reason_field(as_user, moderator, member, club):
+def test_banning_asks_for_confirmation_with_a_reason_field(client_for, moderator, member, club):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(moderator).get(url("member_ban", club, target.pk))
+    response = client_for(moderator).get(url("member_ban", club, target.pk))
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     assert "Exclure Claire Martin du club « Secrétaires de mairie » ?" in page
     assert 'name="reason"' in page
     assert not Ban.objects.exists()
 
 
 def test_a_moderator_bans_a_member_who_loses_access_at_once(
-    as_user, client, moderator, member, club
+    client_for, client, moderator, member, club
 ):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(moderator).post(
+    response = client_for(moderator).post(
         url("member_ban", club, target.pk), {"reason": "Messages insultants."}, follow=True
     )
     assert response.redirect_chain == [(url("members", club), 302)]
-    assert "Claire Martin est exclu·e du club." in text(response)
+    assert "Claire Martin est exclu·e du club." in markup(response)
     ban = Ban.objects.get(user=member, club=club)
     assert ban.reason == "Messages insultants."
     assert ban.banned_by == moderator
     assert not Membership.objects.filter(user=member, club=club).exists()
     client.force_login(member)
     assert client.get(url("members", club)).status_code == 404
-    assert "Vous avez été exclu·e de ce club." in text(client.get(url("detail", club)))
+    assert "Vous avez été exclu·e de ce club." in markup(client.get(url("detail", club)))
 
 
-def test_a_ban_reason_over_2000_characters_is_a_form_error(as_user, moderator, member, club):
+def test_a_ban_reason_over_2000_characters_is_a_form_error(client_for, moderator, member, club):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(moderator).post(url("member_ban", club, target.pk), {"reason": "x" * 2001})
+    response = client_for(moderator).post(
+        url("member_ban", club, target.pk), {"reason": "x" * 2001}
+    )
     assert response.status_code == 200
-    assert "Assurez-vous que cette valeur comporte au plus 2000 caractères" in text(response)
+    assert "Assurez-vous que cette valeur comporte au plus 2000 caractères" in markup(response)
     assert not Ban.objects.exists()
     assert Membership.objects.filter(pk=target.pk).exists()
 
 
-def test_a_moderator_cannot_ban_an_owner(as_user, moderator, owner, club):
+def test_a_moderator_cannot_ban_an_owner(client_for, moderator, owner, club):
     target = Membership.objects.get(user=owner, club=club)
-    response = as_user(moderator).post(url("member_ban", club, target.pk), {"reason": ""})
+    response = client_for(moderator).post(url("member_ban", club, target.pk), {"reason": ""})
     assert shown_messages(response) == [
         "Seule l'équipe du GIP peut exclure un·e propriétaire du club."
     ]
@@ -655,34 +646,34 @@ def test_a_moderator_cannot_ban_an_owner(as_user, moderator, owner, club):
     assert Membership.objects.filter(pk=target.pk).exists()
 
 
-def test_a_ban_posted_without_any_field_bans_without_reason(as_user, moderator, member, club):
+def test_a_ban_posted_without_any_field_bans_without_reason(client_for, moderator, member, club):
     target = Membership.objects.get(user=member, club=club)
-    response = as_user(moderator).post(url("member_ban", club, target.pk))
+    response = client_for(moderator).post(url("member_ban", club, target.pk))
     assert response.status_code == 302
     assert shown_messages(response) == ["Claire Martin est exclu·e du club."]
     assert Ban.objects.get(user=member, club=club).reason == ""
 
 
-def test_a_moderator_cannot_ban_themselves(as_user, moderator, club):
+def test_a_moderator_cannot_ban_themselves(client_for, moderator, club):
     mine = Membership.objects.get(user=moderator, club=club)
-    response = as_user(moderator).post(url("member_ban", club, mine.pk), {"reason": ""})
+    response = client_for(moderator).post(url("member_ban", club, mine.pk), {"reason": ""})
     assert shown_messages(response) == ["Vous ne pouvez pas vous exclure vous-même."]
     assert not Ban.objects.exists()
 
 
 def test_the_bans_page_lists_bans_and_a_moderator_lifts_one(
-    as_user, moderator, outsider, club, make_ban
+    client_for, moderator, outsider, club, make_ban
 ):
     ban = make_ban(outsider, club, reason="Publicité.", banned_by=moderator)
-    client = as_user(moderator)
-    page = text(client.get(url("bans", club)))
+    client = client_for(moderator)
+    page = markup(client.get(url("bans", club)))
     assert "Paul Dehors" in page
     assert "exterieur@mairie.fr" in page
     assert "Publicité." in page
     assert url("unban", club, ban.pk) in page
     response = client.post(url("unban", club, ban.pk), follow=True)
     assert response.redirect_chain == [(url("bans", club), 302)]
-    page = text(response)
+    page = markup(response)
     assert "L'exclusion de Paul Dehors est levée." in page
     assert "Personne n'est exclu de ce club." in page
     assert not Ban.objects.exists()
@@ -691,16 +682,16 @@ def test_the_bans_page_lists_bans_and_a_moderator_lifts_one(
     assert not Membership.objects.filter(user=outsider, club=club).exists()
 
 
-def test_lifting_a_ban_already_lifted_is_404(as_user, moderator, outsider, club, make_ban):
+def test_lifting_a_ban_already_lifted_is_404(client_for, moderator, outsider, club, make_ban):
     ban = make_ban(outsider, club)
-    client = as_user(moderator)
+    client = client_for(moderator)
     client.post(url("unban", club, ban.pk))
     assert client.post(url("unban", club, ban.pk)).status_code == 404
 
 
-def test_lifting_a_ban_needs_a_post(as_user, moderator, outsider, club, make_ban):
+def test_lifting_a_ban_needs_a_post(client_for, moderator, outsider, club, make_ban):
     ban = make_ban(outsider, club)
-    assert as_user(moderator).get(url("unban", club, ban.pk)).status_code == 405
+    assert client_for(moderator).get(url("unban", club, ban.pk)).status_code == 405
     assert Ban.objects.filter(pk=ban.pk).exists()
 
 
@@ -708,16 +699,16 @@ def test_lifting_a_ban_needs_a_post(as_user, moderator, outsider, club, make_ban
 
 
 def test_the_audit_log_lists_events_newest_first_with_french_labels(
-    as_user, moderator, club, requester, join_request, invite
+    client_for, moderator, club, requester, join_request, invite
 ):
     invite("nouvelle@mairie.fr")
     actions.approve_join_request(actor=moderator, join_request=join_request)
     actions.ban_member(actor=moderator, club=club, user=requester)
-    response = as_user(moderator).get(url("audit_log", club))
+    response = client_for(moderator).get(url("audit_log", club))
     assert response.status_code == 200
     rows = re.findall(
         r"<tr>\s*<td>[^<]*</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>",
-        text(response),
+        markup(response),
     )
     assert rows == [
         ("Nadia Lefèvre", "Exclusion", "Jean Demandeur"),
@@ -726,8 +717,8 @@ def test_the_audit_log_lists_events_newest_first_with_french_labels(
     ]
 
 
-def test_the_audit_log_says_when_nothing_happened(as_user, moderator, club):
-    page = text(as_user(moderator).get(url("audit_log", club)))
+def test_the_audit_log_says_when_nothing_happened(client_for, moderator, club):
+    page = markup(client_for(moderator).get(url("audit_log", club)))
     assert "Rien n'a encore été fait dans ce club." in page
 
 
@@ -778,31 +769,31 @@ def action_url(club, targets, name, kind):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_a_moderator_and_an_owner_and_staff_reach_each_moderation_page(
-    as_user, moderator, owner, staff, club, targets, name
+    client_for, moderator, owner, staff, club, targets, name
 ):
     for user in (moderator, owner, staff):
-        assert as_user(user).get(url(name, club)).status_code == 200
+        assert client_for(user).get(url(name, club)).status_code == 200
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_a_plain_member_gets_403_on_each_moderation_page(as_user, member, club, targets, name):
-    assert as_user(member).get(url(name, club)).status_code == 403
+def test_a_plain_member_gets_403_on_each_moderation_page(client_for, member, club, targets, name):
+    assert client_for(member).get(url(name, club)).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "kind"), CONFIRM_PAGES)
 def test_a_plain_member_gets_403_on_each_confirmation_page(
-    as_user, member, club, targets, name, kind
+    client_for, member, club, targets, name, kind
 ):
-    assert as_user(member).get(action_url(club, targets, name, kind)).status_code == 403
+    assert client_for(member).get(action_url(club, targets, name, kind)).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "kind", "data"), ACTIONS)
 def test_a_plain_member_gets_403_on_each_moderation_action_and_nothing_changes(
-    as_user, member, club, targets, run_on_commit, name, kind, data
+    client_for, member, club, targets, run_on_commit, name, kind, data
 ):
     before = snapshot(club)
     with run_on_commit():
-        response = as_user(member).post(action_url(club, targets, name, kind), data)
+        response = client_for(member).post(action_url(club, targets, name, kind), data)
     assert response.status_code == 403
     assert snapshot(club) == before
     assert mail.outbox == []
@@ -817,18 +808,18 @@ def moderator_elsewhere(make_user, make_club, make_membership):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_a_moderator_of_another_club_gets_404_on_each_moderation_page(
-    as_user, moderator_elsewhere, club, targets, name
+    client_for, moderator_elsewhere, club, targets, name
 ):
-    assert as_user(moderator_elsewhere).get(url(name, club)).status_code == 404
+    assert client_for(moderator_elsewhere).get(url(name, club)).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "kind", "data"), ACTIONS)
 def test_a_moderator_of_another_club_gets_404_on_each_action_and_nothing_changes(
-    as_user, moderator_elsewhere, club, targets, run_on_commit, name, kind, data
+    client_for, moderator_elsewhere, club, targets, run_on_commit, name, kind, data
 ):
     before = snapshot(club)
     with run_on_commit():
-        response = as_user(moderator_elsewhere).post(action_url(club, targets, name, kind), data)
+        response = client_for(moderator_elsewhere).post(action_url(club, targets, name, kind), data)
     assert response.status_code == 404
     assert snapshot(club) == before
     assert mail.outbox == []
@@ -836,12 +827,12 @@ def test_a_moderator_of_another_club_gets_404_on_each_action_and_nothing_changes
 
 @pytest.mark.parametrize(("name", "kind", "data"), ACTIONS)
 def test_an_outsider_of_a_secret_club_gets_404_on_each_action(
-    as_user, outsider, club, targets, name, kind, data
+    client_for, outsider, club, targets, name, kind, data
 ):
     club.visibility = "secret"
     club.save()
     before = snapshot(club)
-    response = as_user(outsider).post(action_url(club, targets, name, kind), data)
+    response = client_for(outsider).post(action_url(club, targets, name, kind), data)
     assert response.status_code == 404
     assert snapshot(club) == before
 
@@ -870,13 +861,13 @@ def other_club_targets(make_club, make_user, make_membership, make_invitation, m
     ("name", "kind", "data"), [action for action in ACTIONS if action[1] is not None]
 )
 def test_acting_on_an_object_of_another_club_through_this_club_is_404(
-    as_user, owner, club, other_club_targets, run_on_commit, name, kind, data
+    client_for, owner, club, other_club_targets, run_on_commit, name, kind, data
 ):
     target = other_club_targets[kind]
     other = target.club
     before = snapshot(other)
     with run_on_commit():
-        response = as_user(owner).post(url(name, club, target.pk), data)
+        response = client_for(owner).post(url(name, club, target.pk), data)
     assert response.status_code == 404
     assert snapshot(other) == before
     assert mail.outbox == []
@@ -884,19 +875,19 @@ def test_acting_on_an_object_of_another_club_through_this_club_is_404(
 
 @pytest.mark.parametrize(("name", "kind"), CONFIRM_PAGES)
 def test_a_confirmation_page_for_a_member_of_another_club_is_404(
-    as_user, owner, club, other_club_targets, name, kind
+    client_for, owner, club, other_club_targets, name, kind
 ):
     target = other_club_targets[kind]
-    assert as_user(owner).get(url(name, club, target.pk)).status_code == 404
+    assert client_for(owner).get(url(name, club, target.pk)).status_code == 404
 
 
 def test_the_moderation_page_query_count_does_not_grow_with_the_requests(
-    as_user, moderator, club, make_user, make_join_request
+    client_for, moderator, club, make_user, make_join_request
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = as_user(moderator)
+    client = client_for(moderator)
 
     def count():
         with CaptureQueriesContext(connection) as captured:

@@ -1,14 +1,13 @@
 """The GIP staff's pages for clubs, through real HTTP requests: list, create, edit, name an owner,
 archive and reopen — and nobody else may reach them."""
 
-import html
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pages import markup, shown_messages
 
 from clubs.models import (
     Club,
@@ -24,23 +23,6 @@ from clubs.models import (
 pytestmark = pytest.mark.django_db
 
 Kind = MembershipEvent.Kind
-
-
-def shown_messages(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def club_data(**overrides) -> dict:
@@ -72,9 +54,9 @@ def staff_urls(club):
 
 @pytest.mark.parametrize("who", ["owner", "moderator", "member", "outsider"])
 def test_everyone_but_staff_gets_403_on_every_staff_page_and_nothing_changes(
-    request, as_user, club, make_user, who
+    request, client_for, club, make_user, who
 ):
-    client = as_user(request.getfixturevalue(who))
+    client = client_for(request.getfixturevalue(who))
     make_user("x@mairie.fr")
     before = (
         list(Club.objects.values_list("pk", "name", "archived")),
@@ -90,9 +72,9 @@ def test_everyone_but_staff_gets_403_on_every_staff_page_and_nothing_changes(
     assert after == before
 
 
-def test_an_inactive_staff_account_is_not_staff(as_user, make_user, club):
+def test_an_inactive_staff_account_is_not_staff(client_for, make_user, club):
     former = make_user("ancien@gip.fr", is_staff=True)
-    client = as_user(former)
+    client = client_for(former)
     former.is_active = False
     former.save()
     response = client.get(reverse("clubs:staff_list"))
@@ -112,13 +94,13 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, club):
 
 
 def test_staff_see_every_club_with_its_members_and_state(
-    as_user, staff, club, member, owner, make_club
+    client_for, staff, club, member, owner, make_club
 ):
     make_club("Club secret", visibility=Visibility.SECRET)
     make_club("Ancien club", archived=True)
-    response = as_user(staff).get(reverse("clubs:staff_list"))
+    response = client_for(staff).get(reverse("clubs:staff_list"))
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     for name in ("Secrétaires de mairie", "Club secret", "Ancien club"):
         assert name in page
     assert reverse("clubs:staff_edit", args=[club.slug]) in page
@@ -129,15 +111,15 @@ def test_staff_see_every_club_with_its_members_and_state(
     assert page.index("Secrétaires de mairie") < page.index("Ancien club")
 
 
-def test_the_staff_list_says_when_there_is_no_club(as_user, staff):
-    page = text(as_user(staff).get(reverse("clubs:staff_list")))
+def test_the_staff_list_says_when_there_is_no_club(client_for, staff):
+    page = markup(client_for(staff).get(reverse("clubs:staff_list")))
     assert "Aucun club pour l'instant : créez le premier." in page
 
 
 def test_the_staff_list_query_count_does_not_grow_with_the_clubs(
-    as_user, staff, make_club, make_user, make_membership
+    client_for, staff, make_club, make_user, make_membership
 ):
-    client = as_user(staff)
+    client = client_for(staff)
 
     def count():
         with CaptureQueriesContext(connection) as captured:
@@ -155,32 +137,32 @@ def test_the_staff_list_query_count_does_not_grow_with_the_clubs(
 
 
 @pytest.mark.parametrize("page", ["abc", "999", "-3"])
-def test_a_strange_page_number_does_not_break_the_staff_list(as_user, staff, club, page):
-    response = as_user(staff).get(reverse("clubs:staff_list"), {"page": page})
+def test_a_strange_page_number_does_not_break_the_staff_list(client_for, staff, club, page):
+    response = client_for(staff).get(reverse("clubs:staff_list"), {"page": page})
     assert response.status_code == 200
-    assert "Secrétaires de mairie" in text(response)
+    assert "Secrétaires de mairie" in markup(response)
 
 
 # --- Create -------------------------------------------------------------------------------------
 
 
-def test_the_creation_form_is_shown_to_staff(as_user, staff):
-    response = as_user(staff).get(reverse("clubs:staff_create"))
+def test_the_creation_form_is_shown_to_staff(client_for, staff):
+    response = client_for(staff).get(reverse("clubs:staff_create"))
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     assert "<h1>Créer un club</h1>" in page
     assert 'name="name"' in page
     assert re.search(r'<input type="radio" name="visibility" value="listed"[^>]* checked>', page)
 
 
-def test_staff_create_a_club_and_are_sent_to_its_page_to_name_an_owner(as_user, staff):
-    response = as_user(staff).post(reverse("clubs:staff_create"), club_data(), follow=True)
+def test_staff_create_a_club_and_are_sent_to_its_page_to_name_an_owner(client_for, staff):
+    response = client_for(staff).post(reverse("clubs:staff_create"), club_data(), follow=True)
     club = Club.objects.get()
     assert club.slug == "archivistes-de-bretagne"
     assert response.redirect_chain == [(reverse("clubs:staff_edit", args=[club.slug]), 302)]
     assert (
         "Club « Archivistes de Bretagne » créé. Nommez maintenant son ou sa propriétaire."
-        in text(response)
+        in markup(response)
     )
     assert club.name == "Archivistes de Bretagne"
     assert club.profession == Profession.ARCHIVISTE
@@ -189,11 +171,11 @@ def test_staff_create_a_club_and_are_sent_to_its_page_to_name_an_owner(as_user, 
     assert club.created_by == staff
     assert not club.archived
     assert club.events.filter(kind=Kind.CLUB_CREATED, actor=staff).exists()
-    assert "Ce club n'a pas encore de propriétaire." in text(response)
+    assert "Ce club n'a pas encore de propriétaire." in markup(response)
 
 
-def test_a_second_club_with_the_same_name_gets_its_own_slug(as_user, staff):
-    client = as_user(staff)
+def test_a_second_club_with_the_same_name_gets_its_own_slug(client_for, staff):
+    client = client_for(staff)
     client.post(reverse("clubs:staff_create"), club_data())
     response = client.post(reverse("clubs:staff_create"), club_data(visibility="secret"))
     assert response.status_code == 302
@@ -204,8 +186,8 @@ def test_a_second_club_with_the_same_name_gets_its_own_slug(as_user, staff):
     assert response.url == reverse("clubs:staff_edit", args=["archivistes-de-bretagne-2"])
 
 
-def test_a_name_without_letters_still_gets_a_slug(as_user, staff):
-    response = as_user(staff).post(reverse("clubs:staff_create"), club_data(name="!!!"))
+def test_a_name_without_letters_still_gets_a_slug(client_for, staff):
+    response = client_for(staff).post(reverse("clubs:staff_create"), club_data(name="!!!"))
     assert response.status_code == 302
     assert Club.objects.get().slug == "club"
 
@@ -222,10 +204,10 @@ def test_a_name_without_letters_still_gets_a_slug(as_user, staff):
     ],
     ids=["empty-name", "blank-name", "long-name", "profession", "visibility", "nothing"],
 )
-def test_an_invalid_club_is_shown_again_with_its_errors(as_user, staff, data, error):
-    response = as_user(staff).post(reverse("clubs:staff_create"), data)
+def test_an_invalid_club_is_shown_again_with_its_errors(client_for, staff, data, error):
+    response = client_for(staff).post(reverse("clubs:staff_create"), data)
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     assert "Le formulaire contient des erreurs" in page
     assert error in page
     assert not Club.objects.exists()
@@ -234,12 +216,12 @@ def test_an_invalid_club_is_shown_again_with_its_errors(as_user, staff, data, er
 # --- Edit ---------------------------------------------------------------------------------------
 
 
-def test_the_edit_page_shows_the_club_and_its_owners(as_user, staff, club, owner):
+def test_the_edit_page_shows_the_club_and_its_owners(client_for, staff, club, owner):
     club.description = "Entraide."
     club.save()
-    response = as_user(staff).get(reverse("clubs:staff_edit", args=[club.slug]))
+    response = client_for(staff).get(reverse("clubs:staff_edit", args=[club.slug]))
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     assert "Club « Secrétaires de mairie »" in page
     assert 'value="Secrétaires de mairie"' in page
     assert "Entraide.</textarea>" in page
@@ -249,14 +231,14 @@ def test_the_edit_page_shows_the_club_and_its_owners(as_user, staff, club, owner
     assert "Archiver ce club…" in page
 
 
-def test_staff_edit_a_club_and_its_address_does_not_change(as_user, staff, club):
-    response = as_user(staff).post(
+def test_staff_edit_a_club_and_its_address_does_not_change(client_for, staff, club):
+    response = client_for(staff).post(
         reverse("clubs:staff_edit", args=[club.slug]),
         club_data(name="Secrétaires de mairie du Finistère", visibility=Visibility.SECRET),
         follow=True,
     )
     assert response.redirect_chain == [(reverse("clubs:staff_edit", args=[club.slug]), 302)]
-    assert "Club « Secrétaires de mairie du Finistère » enregistré." in text(response)
+    assert "Club « Secrétaires de mairie du Finistère » enregistré." in markup(response)
     club.refresh_from_db()
     assert club.name == "Secrétaires de mairie du Finistère"
     assert club.slug == "secretaires-de-mairie"
@@ -266,21 +248,21 @@ def test_staff_edit_a_club_and_its_address_does_not_change(as_user, staff, club)
 
 
 def test_an_invalid_edit_is_shown_again_with_its_errors_and_nothing_changes(
-    as_user, staff, club, owner
+    client_for, staff, club, owner
 ):
-    response = as_user(staff).post(
+    response = client_for(staff).post(
         reverse("clubs:staff_edit", args=[club.slug]), club_data(name="")
     )
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     assert "Champ requis." in page
     assert "Odile Propriétaire" in page
     club.refresh_from_db()
     assert club.name == "Secrétaires de mairie"
 
 
-def test_editing_an_unknown_club_is_404(as_user, staff):
-    client = as_user(staff)
+def test_editing_an_unknown_club_is_404(client_for, staff):
+    client = client_for(staff)
     assert client.get(reverse("clubs:staff_edit", args=["inconnu"])).status_code == 404
     assert (
         client.post(reverse("clubs:staff_edit", args=["inconnu"]), club_data()).status_code == 404
@@ -290,22 +272,24 @@ def test_editing_an_unknown_club_is_404(as_user, staff):
 # --- Naming an owner ----------------------------------------------------------------------------
 
 
-def test_staff_name_an_owner_by_the_address_of_an_existing_account(as_user, staff, club, make_user):
+def test_staff_name_an_owner_by_the_address_of_an_existing_account(
+    client_for, staff, club, make_user
+):
     future = make_user("nouvelle.proprietaire@mairie.fr", display_name="Inès Morel")
-    response = as_user(staff).post(
+    response = client_for(staff).post(
         reverse("clubs:staff_owner", args=[club.slug]),
         {"owner_email": "  Nouvelle.Proprietaire@Mairie.fr "},
         follow=True,
     )
     assert response.redirect_chain == [(reverse("clubs:staff_edit", args=[club.slug]), 302)]
-    assert "Inès Morel est propriétaire du club." in text(response)
+    assert "Inès Morel est propriétaire du club." in markup(response)
     assert Membership.objects.get(user=future, club=club).role == Role.OWNER
     assert club.events.filter(kind=Kind.OWNER_NAMED, target_user=future).exists()
-    assert "nouvelle.proprietaire@mairie.fr" in text(response)
+    assert "nouvelle.proprietaire@mairie.fr" in markup(response)
 
 
-def test_naming_a_member_owner_promotes_them(as_user, staff, club, member):
-    response = as_user(staff).post(
+def test_naming_a_member_owner_promotes_them(client_for, staff, club, member):
+    response = client_for(staff).post(
         reverse("clubs:staff_owner", args=[club.slug]), {"owner_email": "membre@mairie.fr"}
     )
     assert shown_messages(response) == ["Claire Martin est propriétaire du club."]
@@ -320,9 +304,9 @@ NO_ACCOUNT = (
 
 @pytest.mark.parametrize("address", ["inconnue@mairie.fr", "pas-une-adresse", "", "a" * 300])
 def test_an_address_without_account_gives_a_french_message_and_nothing_changes(
-    as_user, staff, club, address
+    client_for, staff, club, address
 ):
-    response = as_user(staff).post(
+    response = client_for(staff).post(
         reverse("clubs:staff_owner", args=[club.slug]), {"owner_email": address}
     )
     assert response.status_code == 302
@@ -331,25 +315,25 @@ def test_an_address_without_account_gives_a_french_message_and_nothing_changes(
     assert not club.events.filter(kind=Kind.OWNER_NAMED).exists()
 
 
-def test_naming_someone_already_owner_says_so(as_user, staff, club, owner):
-    response = as_user(staff).post(
+def test_naming_someone_already_owner_says_so(client_for, staff, club, owner):
+    response = client_for(staff).post(
         reverse("clubs:staff_owner", args=[club.slug]), {"owner_email": "proprietaire@mairie.fr"}
     )
     assert shown_messages(response) == ["Cette personne est déjà propriétaire du club."]
     assert Membership.objects.filter(club=club, role=Role.OWNER).count() == 1
 
 
-def test_a_banned_person_cannot_be_named_owner(as_user, staff, club, outsider, make_ban):
+def test_a_banned_person_cannot_be_named_owner(client_for, staff, club, outsider, make_ban):
     make_ban(outsider, club)
-    response = as_user(staff).post(
+    response = client_for(staff).post(
         reverse("clubs:staff_owner", args=[club.slug]), {"owner_email": "exterieur@mairie.fr"}
     )
     assert shown_messages(response) == ["Cette personne est exclue du club."]
     assert not Membership.objects.filter(user=outsider).exists()
 
 
-def test_naming_an_owner_needs_a_post_and_a_known_club(as_user, staff):
-    client = as_user(staff)
+def test_naming_an_owner_needs_a_post_and_a_known_club(client_for, staff):
+    client = client_for(staff)
     assert client.get(reverse("clubs:staff_owner", args=["inconnu"])).status_code == 405
     response = client.post(
         reverse("clubs:staff_owner", args=["inconnu"]), {"owner_email": "a@mairie.fr"}
@@ -360,10 +344,10 @@ def test_naming_an_owner_needs_a_post_and_a_known_club(as_user, staff):
 # --- Archiving ----------------------------------------------------------------------------------
 
 
-def test_archiving_asks_for_confirmation_first(as_user, staff, club):
-    response = as_user(staff).get(reverse("clubs:staff_archive", args=[club.slug]))
+def test_archiving_asks_for_confirmation_first(client_for, staff, club):
+    response = client_for(staff).get(reverse("clubs:staff_archive", args=[club.slug]))
     assert response.status_code == 200
-    page = text(response)
+    page = markup(response)
     assert "Archiver le club « Secrétaires de mairie » ?" in page
     assert 'name="archive" value="1"' in page
     club.refresh_from_db()
@@ -371,17 +355,17 @@ def test_archiving_asks_for_confirmation_first(as_user, staff, club):
 
 
 def test_staff_archive_a_club_which_closes_its_invitations_and_requests(
-    as_user, staff, club, member, outsider, make_invitation, make_join_request
+    client_for, staff, club, member, outsider, make_invitation, make_join_request
 ):
     invitation, _raw = make_invitation(club, "invitee@mairie.fr")
     join_request = make_join_request(outsider, club)
-    response = as_user(staff).post(
+    response = client_for(staff).post(
         reverse("clubs:staff_archive", args=[club.slug]), {"archive": "1"}, follow=True
     )
     assert response.redirect_chain == [(reverse("clubs:staff_list"), 302)]
     assert (
         "Club « Secrétaires de mairie » archivé : son contenu reste lisible par ses membres."
-        in text(response)
+        in markup(response)
     )
     club.refresh_from_db()
     assert club.archived
@@ -391,24 +375,24 @@ def test_staff_archive_a_club_which_closes_its_invitations_and_requests(
     assert club.events.filter(kind=Kind.CLUB_ARCHIVED, actor=staff).exists()
 
 
-def test_staff_reopen_an_archived_club_after_confirmation(as_user, staff, club):
+def test_staff_reopen_an_archived_club_after_confirmation(client_for, staff, club):
     club.archived = True
     club.save()
-    client = as_user(staff)
-    confirm = text(client.get(reverse("clubs:staff_archive", args=[club.slug])))
+    client = client_for(staff)
+    confirm = markup(client.get(reverse("clubs:staff_archive", args=[club.slug])))
     assert "Rouvrir le club « Secrétaires de mairie » ?" in confirm
     assert 'name="archive" value="0"' in confirm
     response = client.post(
         reverse("clubs:staff_archive", args=[club.slug]), {"archive": "0"}, follow=True
     )
-    assert "Club « Secrétaires de mairie » rouvert." in text(response)
+    assert "Club « Secrétaires de mairie » rouvert." in markup(response)
     club.refresh_from_db()
     assert not club.archived
     assert club.events.filter(kind=Kind.CLUB_UNARCHIVED, actor=staff).exists()
 
 
-def test_archiving_twice_does_not_reopen_the_club(as_user, staff, club):
-    client = as_user(staff)
+def test_archiving_twice_does_not_reopen_the_club(client_for, staff, club):
+    client = client_for(staff)
     path = reverse("clubs:staff_archive", args=[club.slug])
     client.post(path, {"archive": "1"}, follow=True)
     response = client.post(path, {"archive": "1"})
@@ -417,8 +401,8 @@ def test_archiving_twice_does_not_reopen_the_club(as_user, staff, club):
     assert club.archived
 
 
-def test_reopening_twice_does_not_archive_the_club(as_user, staff, club):
-    response = as_user(staff).post(
+def test_reopening_twice_does_not_archive_the_club(client_for, staff, club):
+    response = client_for(staff).post(
         reverse("clubs:staff_archive", args=[club.slug]), {"archive": "0"}
     )
     assert shown_messages(response) == ["Ce club n'est pas archivé."]
@@ -426,7 +410,7 @@ def test_reopening_twice_does_not_archive_the_club(as_user, staff, club):
     assert not club.archived
 
 
-def test_archiving_an_unknown_club_is_404(as_user, staff):
-    client = as_user(staff)
+def test_archiving_an_unknown_club_is_404(client_for, staff):
+    client = client_for(staff)
     assert client.get(reverse("clubs:staff_archive", args=["inconnu"])).status_code == 404
     assert client.post(reverse("clubs:staff_archive", args=["inconnu"])).status_code == 404

@@ -3,8 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
-from django.contrib.messages import get_messages
 from django.urls import reverse
+from pages import shown_messages
 
 from cms.editorial import EDITORS
 from cms.models import GuidePage
@@ -49,7 +49,7 @@ def test_staff_create_a_draft_guide_from_a_solved_thread(
     assert "Question posée par Claire Martin" in body
     assert "Réponse de Bruno Petit" in body
     assert guide.latest_revision.user == staff_member
-    said = [str(m) for m in get_messages(response.wsgi_request)]
+    said = shown_messages(response)
     assert any("Brouillon de guide créé" in m for m in said)
 
 

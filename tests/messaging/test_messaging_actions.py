@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from clubs.actions import ActionError
 from clubs.models import Ban, Membership, Role
+from community.action_errors import ActionError
 from messaging import actions
 from messaging.models import (
     Post,

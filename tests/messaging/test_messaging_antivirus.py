@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from clubs.actions import ActionError
+from community.action_errors import ActionError
 from messaging import antivirus
 from messaging.attachments import check_uploads
 from messaging.models import Attachment, Thread

@@ -7,7 +7,7 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from clubs.actions import ActionError
+from community.action_errors import ActionError
 from messaging import actions, attachments
 from messaging.attachments import check_upload, check_uploads, clean_name, human_size
 from messaging.models import Attachment

@@ -4,9 +4,9 @@
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
+from pages import html, words
 
 from messaging import actions
 from messaging.models import Thread, ThreadSubscription
@@ -15,14 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def html(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def words(node) -> str:
-    return " ".join(node.get_text(" ").split())
 
 
 def listed(response) -> list[str]:

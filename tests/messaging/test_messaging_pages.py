@@ -4,9 +4,9 @@ the French message it shows, and each way it refuses (never with a 500)."""
 from datetime import UTC, datetime
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pages import flashes, html, text, words
 
 from clubs.models import Ban, Club, Role
 from messaging import actions, selectors
@@ -24,20 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-
-
-def html(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def text(response) -> str:
-    """The page's visible text, with its whitespace collapsed."""
-    return " ".join(html(response).get_text(" ").split())
-
-
-def flashes(response) -> list[str]:
-    """The messages shown at the top of the page."""
-    return [" ".join(li.get_text(" ").split()) for li in html(response).select(".messages li")]
 
 
 def thread_url(thread) -> str:
@@ -1136,7 +1122,7 @@ def test_a_member_chooses_how_to_follow_a_thread(
     assert flashes(response) == [said]
     found = ThreadSubscription.objects.filter(user=member, thread=thread)
     assert list(found.values_list("level", flat=True)) == ([stored] if stored else [])
-    tools = " ".join(html(response).select_one(".thread-tools").get_text(" ").split())
+    tools = words(html(response).select_one(".thread-tools"))
     if shown:
         assert shown in tools
     else:

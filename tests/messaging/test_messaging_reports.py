@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clubs.models import Role
+from community.action_errors import ActionError
 from messaging import actions, tasks
 from messaging.models import Post, Report
 
@@ -114,7 +115,7 @@ def test_reporting_ones_own_post_is_refused(club, author, post, client_for):
 
 
 def test_the_action_refuses_reporting_ones_own_post(author, post):
-    with pytest.raises(actions.ActionError):
+    with pytest.raises(ActionError):
         actions.report_post(reporter=author, post=post, reason="Moi-même")
 
 

@@ -4,10 +4,10 @@ people of the member's clubs, and who may see the photo."""
 import io
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pages import html, words
 from PIL import Image
 
 from community.france import luhn_valid
@@ -16,14 +16,6 @@ from community.models import Profile
 pytestmark = pytest.mark.django_db
 
 VALID_SIRET = "73282932000074"
-
-
-def html(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def words(node) -> str:
-    return " ".join(node.get_text(" ").split())
 
 
 def photo(size=(640, 480), fmt="PNG", name="photo.png") -> SimpleUploadedFile:

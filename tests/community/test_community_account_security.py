@@ -15,10 +15,10 @@ from allauth.mfa.totp.internal.auth import (
 )
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from pages import html, text
 
 from messaging.models import Thread
 
@@ -39,10 +39,6 @@ def confirm_password(browser: Client) -> None:
     """Sensitive pages (two-factor authentication) ask for the password again first."""
     response = browser.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert response.status_code == 302
-
-
-def text_of(response) -> str:
-    return " ".join(BeautifulSoup(response.content.decode(), "html.parser").get_text(" ").split())
 
 
 # --- Email and password -------------------------------------------------------------------------
@@ -71,12 +67,12 @@ def test_a_new_email_replaces_the_old_one_only_once_confirmed(member, run_on_com
 
 def test_the_email_page_renders_in_the_account_area_in_french(member):
     response = log_in(member).get(reverse("account_email"))
-    page = BeautifulSoup(response.content.decode(), "html.parser")
+    page = html(response)
     assert page.select_one("nav.account-nav") is not None
     assert page.select_one("nav.account-nav a[aria-current=page]").get_text() == (
         "Adresse électronique"
     )
-    assert "Adresse e-mail" in text_of(response) or "Adresse électronique" in text_of(response)
+    assert "Adresse e-mail" in text(response) or "Adresse électronique" in text(response)
 
 
 def test_a_password_change_keeps_this_session_and_ends_the_others(member):
@@ -121,19 +117,19 @@ def test_the_sessions_page_lists_each_login(member):
     log_in(member)
     response = browser.get(reverse("usersessions_list"))
     assert response.status_code == 200
-    assert len(BeautifulSoup(response.content.decode(), "html.parser").select("tbody tr")) == 2
+    assert len(html(response).select("tbody tr")) == 2
 
 
 def test_with_one_session_there_is_nothing_to_log_out_elsewhere(member):
     response = log_in(member).get(reverse("usersessions_list"))
-    assert "Votre compte n'est connecté nulle part ailleurs." in text_of(response)
+    assert "Votre compte n'est connecté nulle part ailleurs." in text(response)
 
 
 def test_log_out_everywhere_ends_every_other_session(member, author):
     here, phone, office = log_in(member), log_in(member), log_in(member)
     theirs = log_in(author)
     page = here.get(reverse("usersessions_list"))
-    assert "Se déconnecter partout ailleurs" in text_of(page)
+    assert "Se déconnecter partout ailleurs" in text(page)
     response = here.post(reverse("usersessions_list"))
     assert response.status_code == 302
     assert here.get(reverse("account_profile")).status_code == 200
@@ -189,7 +185,7 @@ def test_the_two_factor_pages_render_in_the_account_area(member):
     browser = log_in(member)
     confirm_password(browser)
     for name in ("mfa_index", "mfa_activate_totp"):
-        page = BeautifulSoup(browser.get(reverse(name)).content.decode(), "html.parser")
+        page = html(browser.get(reverse(name)))
         assert page.select_one("nav.account-nav") is not None
         assert page.html["lang"] == "fr"
 
@@ -219,7 +215,7 @@ class TestPowersNeedTwoFactor:
         response = browser.get(reverse("clubs:moderation", args=[club.slug]))
         assert_sent_to_mfa_setup(response)
         page = browser.get(response["Location"], follow=True)
-        assert "activez d'abord la double authentification" in text_of(page)
+        assert "activez d'abord la double authentification" in text(page)
 
     def test_a_moderator_action_is_not_done_without_it(
         self, moderator, club, make_thread, author, client_for

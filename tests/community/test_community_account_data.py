@@ -7,13 +7,13 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pages import text
 
 from clubs.models import Club, Membership, Role, Visibility
 from community.models import Profile, User
@@ -25,10 +25,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "motdepasse-solide-42"
 MY_FILE = b"Budget 2026 : mes notes personnelles\n"
-
-
-def text_of(response) -> str:
-    return " ".join(BeautifulSoup(response.content.decode(), "html.parser").get_text(" ").split())
 
 
 def notes(content: bytes = MY_FILE) -> SimpleUploadedFile:
@@ -205,7 +201,7 @@ def test_a_wrong_confirmation_deletes_nothing(member_client, member):
         reverse("account_delete"), {"posts": "keep", "confirmation": "autre@mairie.fr"}
     )
     assert response.status_code == 200
-    assert "Ce n'est pas l'adresse de votre compte" in text_of(response)
+    assert "Ce n'est pas l'adresse de votre compte" in text(response)
     assert User.objects.filter(pk=member.pk).exists()
 
 
@@ -219,7 +215,7 @@ def test_a_missing_choice_deletes_nothing(member_client, member):
 def test_the_last_owner_must_hand_over_first(owner, member, club, client_for):
     client = client_for(owner)
     page = client.get(reverse("account_delete"))
-    assert "Nommez d'abord une autre personne propriétaire" in text_of(page)
+    assert "Nommez d'abord une autre personne propriétaire" in text(page)
     delete_account(client, owner)
     assert User.objects.filter(pk=owner.pk).exists()
     # Once another owner is named, the account may go.

@@ -2,21 +2,13 @@
 themselves; a 404 for anyone else, as for a handle that does not exist."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
+from pages import html, words
 
 from clubs.models import Club, Role
 from messaging import actions
 
 pytestmark = pytest.mark.django_db
-
-
-def html(response) -> BeautifulSoup:
-    return BeautifulSoup(response.content.decode(), "html.parser")
-
-
-def words(node) -> str:
-    return " ".join(node.get_text(" ").split())
 
 
 def profile_url(user) -> str:

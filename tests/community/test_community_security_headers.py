@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 
-from tests.community.test_settings import run_python
+from tests.community.test_community_settings import run_python
 
 COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -134,7 +134,7 @@ def test_the_site_templates_hold_no_inline_script_handler_or_style():
 
 
 def test_cookies_are_http_only_and_same_site_lax(client, member):
-    from tests.community.test_accounts import PASSWORD
+    from tests.community.test_community_accounts import PASSWORD
 
     response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
     session = response.cookies["sessionid"]

@@ -1,10 +1,10 @@
 """The directory (/annuaire/): the people who share an active club with me, and nobody else."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pages import html, words
 
 from clubs import actions as club_actions
 from clubs.models import Ban, Membership, Role
@@ -17,8 +17,7 @@ URL = reverse("member_directory")
 def listed(client, **filters) -> list[str]:
     response = client.get(URL, filters)
     assert response.status_code == 200
-    page = BeautifulSoup(response.content.decode(), "html.parser")
-    return sorted(" ".join(h.get_text(" ").split()) for h in page.select(".member-list h3"))
+    return sorted(words(h) for h in html(response).select(".member-list h3"))
 
 
 @pytest.fixture
@@ -72,8 +71,8 @@ def test_a_banned_member_is_not_listed_through_the_club_that_banned_them(
     make_membership(viewer, other_club)
     make_membership(author, other_club)
     response = member_client.get(URL)
-    card = BeautifulSoup(response.content.decode(), "html.parser").find("a", string="Bruno Petit")
-    clubs_line = " ".join(card.find_parent("li").select_one(".meta").get_text(" ").split())
+    card = html(response).find("a", string="Bruno Petit")
+    clubs_line = words(card.find_parent("li").select_one(".meta"))
     assert clubs_line == "Archivistes (membre)"
 
 
