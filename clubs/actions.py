@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from community import after_commit
 from community.models import User, normalise_email
 
 from . import access, bulk, notices, tasks
@@ -140,13 +141,11 @@ def _send_invitation_on_commit(invitation: Invitation, raw_token: str) -> None:
     # The raw token exists nowhere else (only its hash is stored), so the task receives it. With
     # the immediate backend it stays in memory; with the database backend (production) the task
     # row holds the link until the worker has sent the email.
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: tasks.send_invitation_email.enqueue(invitation_id, raw_token))
+    after_commit.enqueue(tasks.send_invitation_email, invitation.pk, raw_token)
 
 
 def _send_join_decision_on_commit(join_request: JoinRequest) -> None:
-    join_request_id = join_request.pk
-    transaction.on_commit(lambda: tasks.send_join_decision_email.enqueue(join_request_id))
+    after_commit.enqueue(tasks.send_join_decision_email, join_request.pk)
 
 
 # --- Clubs --------------------------------------------------------------------------------------
@@ -650,8 +649,7 @@ def ask_for_new_invitation(*, raw_token: str) -> Invitation:
         target_email=invitation.email,
         invitation=invitation.pk,
     )
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: tasks.send_renewal_request_email.enqueue(invitation_id))
+    after_commit.enqueue(tasks.send_renewal_request_email, invitation.pk)
     return invitation
 
 

@@ -15,9 +15,10 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from community import after_commit, event_log
 from notifications import selectors as notifications
 
-from . import events, live
+from . import live
 from .live import FrameError
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.viewing: dict[int, int] = {}  # thread id → club id, for presence
         self.badge_counting: asyncio.Task | None = None
         self.badge_stale = False
-        self.personal = events.user_stream(user.pk)
+        self.personal = after_commit.group_name("user", user.pk)
         await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
         await self.send_frame({"type": "hello", "user": user.pk})
@@ -80,7 +81,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def send_frame(self, frame: dict) -> None:
-        await self.send(text_data=events.frame_text(frame))
+        await self.send(text_data=event_log.frame_text(frame))
 
     # --- Frames from the page -------------------------------------------------------------------
 
