@@ -32,7 +32,7 @@ from cms.editorial import REVIEWERS
 from community import after_commit
 from community.asgi import application
 from messaging import actions
-from messaging.live import HANDLERS
+from messaging.frames import HANDLERS
 from messaging.models import Post, Thread
 
 POWER_HOLDERS = ["moderator", "owner", "staff", "editor", "superuser"]

@@ -49,7 +49,7 @@ from community.models import User
 from community.personal_data import posts_section
 from messaging import actions as messaging_actions
 from messaging import selectors as messaging_selectors
-from messaging.live import may_follow
+from messaging.frames import may_follow
 from messaging.models import Post, Thread, ThreadSubscription
 from notifications import selectors as notification_selectors
 from notifications.models import Audience, Kind, Notification
