@@ -41,8 +41,10 @@ def insert_rows(thread, authors: list, count: int) -> float:
     is."""
     from django.db import transaction
 
-    from messaging import events, markdown
-    from messaging.models import EventLog, Post
+    from community import event_log
+    from community.models import EventLog
+    from messaging import markdown
+    from messaging.models import Post
     from notifications.models import Notification
 
     numbers = itertools.count(time.time_ns())
@@ -65,7 +67,7 @@ def insert_rows(thread, authors: list, count: int) -> float:
             )  # fmt: skip
             EventLog.objects.create(
                 stream=ORM_STREAM,
-                seq=events._next_seq(ORM_STREAM),
+                seq=event_log.next_seq(ORM_STREAM),
                 type="post.created",
                 data={"thread": thread.pk, "post": post.pk, "html": post.html},
             )
@@ -76,7 +78,8 @@ def forget_earlier_runs(posters: list) -> None:
     """Each run leaves the posters thousands of unread notifications, which every badge count
     then reads, and the baseline's rows: without this, each run would be slower than the
     last."""
-    from messaging.models import EventLog, Post, StreamCounter
+    from community.models import EventLog, StreamCounter
+    from messaging.models import Post
     from notifications.models import Notification
 
     Notification.objects.filter(recipient__in=posters).delete()

@@ -2,7 +2,6 @@
 
 Keyword-only functions, one transaction each, taking the acting member."""
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -10,13 +9,8 @@ from django.utils.translation import gettext as _
 from clubs.models import Club, Membership, Role
 from community.action_errors import ActionError
 
-from . import live, security
+from . import after_commit, security
 from .models import User
-
-
-def _delete_file_on_commit(name: str) -> None:
-    if name:
-        transaction.on_commit(lambda: default_storage.delete(name))
 
 
 @transaction.atomic
@@ -26,7 +20,7 @@ def update_profile(*, user: User, form) -> None:
     previous_avatar = type(form.instance).objects.get(pk=form.instance.pk).avatar.name
     profile = form.save()
     if previous_avatar and previous_avatar != profile.avatar.name:
-        _delete_file_on_commit(previous_avatar)
+        after_commit.delete_files([previous_avatar])
 
 
 def clubs_left_without_owner(user: User) -> list[Club]:
@@ -67,7 +61,7 @@ def delete_account(*, user: User, erase_posts: bool) -> None:
         messaging_actions.erase_posts_of(author=user)
     messaging_actions.remove_uploads_of(uploader=user)
     messaging_actions.forget_person(person=user)
-    _delete_file_on_commit(user.profile.avatar.name)
+    after_commit.delete_files([user.profile.avatar.name])
     security.end_other_sessions(user, keep_session_key=None)
-    live.access_changed(user.pk)
+    after_commit.tell_pages([user.pk], after_commit.ACCESS_CHANGED)
     user.delete()

@@ -6,6 +6,6 @@ class CommunityConfig(AppConfig):
     verbose_name = "Communauté"
 
     def ready(self):
-        from . import domain_events, live, signals  # noqa: F401
+        from . import domain_events, signals
 
-        domain_events.handles(domain_events.ACCESS_ENDED)(live.pages_recheck_after_lost_access)
+        domain_events.handles(domain_events.ACCESS_ENDED)(signals.pages_recheck_after_lost_access)

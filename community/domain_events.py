@@ -3,19 +3,17 @@
 The app where something happens announces it by name, with ids (`announce("access_ended",
 user_id=7, club_ids=[3])`); an app above registers its handler for that name in its
 `AppConfig.ready()` (`@domain_events.handles("access_ended")`). Handlers run after the
-transaction commits, each in its own transaction: what did not happen is never announced, and a
-failing handler is logged without undoing what was committed or stopping the others.
+transaction commits, each in its own transaction (`community.after_commit.run_handlers`): what
+did not happen is never announced, and a failing handler is logged without undoing what was
+committed or stopping the others.
 
 The names, who announces them and who handles them are listed in docs/architecture.md.
 """
 
-import logging
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from . import after_commit
 
 # access_ended(user_id, club_ids): the person can no longer read these clubs (they left, were
 # removed or banned, their account was deactivated or deleted). Their pages re-check at once,
@@ -43,13 +41,4 @@ def announce(name: str, **ids) -> None:
     """After commit, run every handler of `name` with these keyword arguments."""
     if name not in NAMES:
         raise ValueError(f"Unknown domain event: {name}")
-    transaction.on_commit(lambda: _dispatch(name, ids))
-
-
-def _dispatch(name: str, ids: dict) -> None:
-    for handler in list(_handlers[name]):
-        try:
-            with transaction.atomic():
-                handler(**ids)
-        except Exception:
-            logger.exception("Le traitement %s de l'événement %s a échoué", handler, name)
+    after_commit.run_handlers(name, _handlers[name], ids)

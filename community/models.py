@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .france import DEPARTEMENTS, validate_siret
@@ -212,3 +213,49 @@ def unique_handle(user) -> str:
         n += 1
         handle = f"{base}{n}"
     return handle
+
+
+# --- The log of the live streams (community/event_log.py) ---------------------------------------
+# Their tables keep the names they had when the discussions owned them (no data moved).
+
+
+class StreamCounter(models.Model):
+    """The last sequence number given out on a stream ("club.12", "user.7")."""
+
+    stream = models.CharField(max_length=40, primary_key=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        db_table = "messaging_streamcounter"
+
+    def __str__(self):
+        return f"{self.stream} @ {self.last_seq}"
+
+
+class EventLog(models.Model):
+    """Every live event, kept for a while so that a page that lost its connection can ask for
+    what it missed. Numbered without gaps on each stream."""
+
+    stream = models.CharField(max_length=40)
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "messaging_eventlog"
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "seq"], name="messaging_one_event_per_seq")
+        ]
+
+    def __str__(self):
+        return f"{self.stream}#{self.seq} {self.type}"
+
+    def as_frame(self) -> dict:
+        return {
+            "type": "event",
+            "stream": self.stream,
+            "seq": self.seq,
+            "event": self.type,
+            **self.data,
+        }

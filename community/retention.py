@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from notifications.retention import purge as purge_notifications
 
 from .emails import absolute_url, build_email
+from .event_log import purge_old_events
 from .models import Profile, User
 
 logger = logging.getLogger(__name__)
@@ -85,8 +86,6 @@ def purge_read_notifications() -> int:
 
 
 def apply_retention(now=None) -> RetentionReport:
-    from messaging.events import purge_old_events
-
     now = now or timezone.now()
     forget_warnings_of_returning_members()
     report = RetentionReport()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from clubs import access
 
-from . import live
+from . import after_commit
 
 SECOND_FACTOR_FIRST = gettext_noop(
     "Pour utiliser vos droits de modération ou de l'équipe du GIP, activez d'abord "
@@ -61,10 +61,15 @@ def editor_power(view):
     return gated
 
 
+def close_pages_of_session(user_id: int, session_key: str | None) -> None:
+    """After commit, the live pages (websockets) opened by this session close."""
+    after_commit.tell_pages([user_id], after_commit.SESSION_ENDED, session_key=session_key or "")
+
+
 def end_sessions(sessions) -> None:
     """End these sessions and close the live pages (websockets) opened by them."""
     for session in sessions:
-        live.session_ended(session.user_id, session.session_key)
+        close_pages_of_session(session.user_id, session.session_key)
         session.end()
 
 

@@ -1,7 +1,8 @@
 """Reactions to changes of accounts, whichever way they happen (signup, Wagtail, the admin,
 createsuperuser): every account has a profile; a deactivated account, a changed password or a
 logged-out session stops the live pages concerned; a new password ends the account's other
-sessions."""
+sessions. And whatever ended someone's access to a club (the domain event `access_ended`), their
+pages re-check what they follow."""
 
 from allauth.account.signals import password_changed, password_reset
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from . import domain_events, live, security
+from . import after_commit, domain_events, security
 from .models import Profile, unique_handle
 
 
@@ -34,7 +35,13 @@ def recheck_live_pages_when_access_ends(sender, instance, raw=False, update_fiel
     if before["is_active"] and not instance.is_active:
         _announce_lost_access_to_every_club(instance)
     elif before["password"] != instance.password:
-        live.access_changed(instance.pk)
+        after_commit.tell_pages([instance.pk], after_commit.ACCESS_CHANGED)
+
+
+def pages_recheck_after_lost_access(*, user_id: int, club_ids: list[int]) -> None:
+    """Handler of the domain event `access_ended`: the person's pages re-check what they follow,
+    at once (registered in `CommunityConfig.ready`)."""
+    after_commit.tell_pages([user_id], after_commit.ACCESS_CHANGED)
 
 
 def _announce_lost_access_to_every_club(user) -> None:
@@ -47,7 +54,7 @@ def _announce_lost_access_to_every_club(user) -> None:
 @receiver(user_logged_out)
 def close_live_pages_of_the_session(sender, request, user, **kwargs):
     if user is not None and request is not None:
-        live.session_ended(user.pk, request.session.session_key)
+        security.close_pages_of_session(user.pk, request.session.session_key)
 
 
 @receiver(password_changed)

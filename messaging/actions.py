@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from clubs import access
 from clubs.models import Club, Membership
+from community import after_commit
 from community.action_errors import ActionError
 from community.models import Profile, User
 from community.ratelimit import within_rate
@@ -547,8 +548,7 @@ def resolve_report(*, moderator: User, report: Report, hide: bool, note: str = "
         handled.handled_at = now
         handled.resolution_note = note
         handled.save(update_fields=["status", "handled_by", "handled_at", "resolution_note"])
-        handled_id = handled.pk
-        transaction.on_commit(lambda pk=handled_id: tasks.send_report_outcome_email.enqueue(pk))
+        after_commit.enqueue(tasks.send_report_outcome_email, handled.pk)
     report.refresh_from_db()
     return report
 
@@ -602,7 +602,7 @@ def remove_uploads_of(*, uploader: User) -> int:
     uploaded = list(Attachment.objects.filter(uploaded_by=uploader))
     names = [attachment.file.name for attachment in uploaded]
     Attachment.objects.filter(pk__in=[attachment.pk for attachment in uploaded]).delete()
-    transaction.on_commit(lambda: attachments.delete_files(names))
+    after_commit.delete_files(names)
     return len(uploaded)
 
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -402,15 +401,6 @@ def store(*, post, checked_uploads: Sequence[CheckedUpload], uploader) -> list[A
         attachment.save()
         stored.append(attachment)
     return stored
-
-
-def delete_files(names: Sequence[str]) -> None:
-    """Remove stored files from the storage (after their rows are gone)."""
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("Fichier %r non supprimé du stockage.", name)
 
 
 # --- Addresses ----------------------------------------------------------------------------------

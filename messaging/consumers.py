@@ -15,10 +15,11 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from community import after_commit, event_log
 from notifications import selectors as notifications
 
-from . import events, live
-from .live import FrameError
+from . import frames
+from .frames import FrameError
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.viewing: dict[int, int] = {}  # thread id → club id, for presence
         self.badge_counting: asyncio.Task | None = None
         self.badge_stale = False
-        self.personal = events.user_stream(user.pk)
+        self.personal = after_commit.group_name("user", user.pk)
         await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
         await self.send_frame({"type": "hello", "user": user.pk})
@@ -63,7 +64,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.badge_counting.cancel()
         for thread_id in list(self.viewing):
             try:
-                await live.left(self, thread_id)
+                await frames.left(self, thread_id)
             except Exception:  # presence is a hint: never let it stop the cleanup
                 logger.warning("Présence non mise à jour au départ", exc_info=True)
         for stream in [self.personal, *self.subscriptions]:
@@ -73,14 +74,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """As Channels' own, without its hop to the sync thread before every message to close
         stale database connections: a post fanned out to 500 pages made 500 such hops, one
         after the other, and they were most of the delay. This consumer reads the database
-        only through `live.database_call`, which closes stale connections in its own thread."""
+        only through `frames.database_call`, which closes stale connections in its own thread."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
     async def send_frame(self, frame: dict) -> None:
-        await self.send(text_data=events.frame_text(frame))
+        await self.send(text_data=event_log.frame_text(frame))
 
     # --- Frames from the page -------------------------------------------------------------------
 
@@ -104,7 +105,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def dispatch_frame(self, frame: dict) -> None:
         handler = (
-            live.HANDLERS.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
+            frames.HANDLERS.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
         )
         if handler is None:
             await self.send_frame(
@@ -118,11 +119,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         try:
             await handler(self, frame)
         except FrameError as error:
-            await self.send_frame({"type": "error", "reason": str(error), **live.echo(frame)})
+            await self.send_frame({"type": "error", "reason": str(error), **frames.echo(frame)})
         except Exception:
             logger.exception("Trame %s : erreur inattendue", frame.get("type"))
             await self.send_frame(
-                {"type": "error", "reason": "erreur du serveur, réessayez", **live.echo(frame)}
+                {"type": "error", "reason": "erreur du serveur, réessayez", **frames.echo(frame)}
             )
 
     # --- Messages from the channel layer --------------------------------------------------------
@@ -140,7 +141,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send_frame(frame)
 
     async def access_changed(self, message):
-        still_allowed = await live.database_call(live.allowed_streams)(
+        still_allowed = await frames.database_call(frames.allowed_streams)(
             self.user.pk, list(self.subscriptions)
         )
         if still_allowed is None:  # the account is gone or deactivated
@@ -148,7 +149,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         # A password change ends the other sessions: their pages close like a logout's.
         session_key = getattr(self.scope.get("session"), "session_key", None)
-        if not await live.database_call(live.login_still_valid)(self.user.pk, session_key):
+        if not await frames.database_call(frames.login_still_valid)(self.user.pk, session_key):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         for stream in [s for s in self.subscriptions if s not in still_allowed]:
@@ -171,7 +172,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         while self.badge_stale:
             self.badge_stale = False
             try:
-                unread = await live.database_call(lambda: notifications.unread_count(user))()
+                unread = await frames.database_call(lambda: notifications.unread_count(user))()
                 await self.send_frame({"type": "notifications", "unread": unread})
             except Exception:  # the next change or reload counts again; the socket stays
                 logger.warning("Pastille de notifications non mise à jour", exc_info=True)

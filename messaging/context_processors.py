@@ -4,9 +4,9 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from clubs import access
+from community import after_commit, event_log
 
-from . import events, selectors
-from .models import StreamCounter
+from . import selectors
 
 
 def live_streams_for(user) -> str:
@@ -14,11 +14,12 @@ def live_streams_for(user) -> str:
     the sequence number the page is current to. Read it before the page's data."""
     if not access.is_active_user(user):
         return "[]"
-    streams = [events.user_stream(user.pk)] + [
-        events.club_stream(pk) for pk in access.member_clubs(user).values_list("pk", flat=True)
+    club_ids = access.member_clubs(user).values_list("pk", flat=True)
+    streams = [after_commit.group_name("user", user.pk)] + [
+        after_commit.group_name("club", pk) for pk in club_ids
     ]
-    seqs = dict(StreamCounter.objects.filter(stream__in=streams).values_list("stream", "last_seq"))
-    return json.dumps([{"stream": s, "seq": seqs.get(s, 0)} for s in streams])
+    seqs = event_log.current_seqs(streams)
+    return json.dumps([{"stream": s, "seq": seqs[s]} for s in streams])
 
 
 def live(request):

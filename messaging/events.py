@@ -1,121 +1,24 @@
-"""Live events: written to the event log inside the action's transaction, sent to the channel
-layer only after commit.
+"""The events of the discussions, published to their club's stream by `messaging.actions`.
 
-A stream is a club ("club.12": everything that happens in its threads) or a person ("user.7":
-their notifications, access changes). Each stream numbers its events 1, 2, 3... without gaps, so
-that a page can tell whether it missed one and ask for it again (see docs/realtime.md).
-Group names are built from ids only.
+Each builder renders what a page needs (ids, server-rendered HTML) and publishes it through the
+one door of side effects, `community.after_commit.publish`: logged inside the action's
+transaction, sent to the channel layer only after commit (see docs/realtime.md). Some of them
+also rewrite the earlier events of the log, so that a catch-up never replays what a live page
+no longer shows.
 """
 
-import json
-import logging
-from datetime import timedelta
-
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext
 
+from community import after_commit
+from community.models import EventLog
+
 from . import fragments
-from .models import EventLog, StreamCounter
-
-logger = logging.getLogger(__name__)
-
-
-def club_stream(club_id: int) -> str:
-    return f"club.{int(club_id)}"
-
-
-def user_stream(user_id: int) -> str:
-    return f"user.{int(user_id)}"
-
-
-def _next_seq(stream: str) -> int:
-    """The next number on the stream, in one statement. The counter row stays locked until the
-    transaction ends, so two writers on one club take their numbers one after the other."""
-    table = connection.ops.quote_name(StreamCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (stream, last_seq) VALUES (%s, 1) ON CONFLICT (stream) "
-            f"DO UPDATE SET last_seq = {table}.last_seq + 1 RETURNING last_seq",
-            [stream],
-        )
-        return cursor.fetchone()[0]
-
-
-def current_seq(stream: str) -> int:
-    return (
-        StreamCounter.objects.filter(stream=stream).values_list("last_seq", flat=True).first() or 0
-    )
-
-
-def publish(stream: str, event_type: str, **data) -> EventLog:
-    """Log an event now; send it to the stream's group once the transaction commits."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("events are published from inside an action's transaction")
-    event = EventLog.objects.create(
-        stream=stream, seq=_next_seq(stream), type=event_type, data=data
-    )
-    # Serialised once here rather than once per reader: the consumers send the text as it is.
-    message = {"type": "stream.event", "stream": stream, "text": frame_text(event.as_frame())}
-    transaction.on_commit(lambda: send_to_group(stream, message))
-    return event
-
-
-def frame_text(frame: dict) -> str:
-    """A frame as the JSON text a websocket sends."""
-    text = json.dumps(frame, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate echoed from a frame ("\ud800"): escape it
-        text = json.dumps(frame)
-    return text
-
-
-def send_to_group(group: str, message: dict) -> bool:
-    """Hand a message to the channel layer. If the layer is down, the event stays in the log:
-    pages get it when they reconnect and catch up. Saving never fails because of it."""
-    layer = get_channel_layer()
-    try:
-        async_to_sync(layer.group_send)(group, message)
-    except Exception:  # the layer is out of reach: the log is the fallback
-        logger.warning("Couche de canaux injoignable : événement %s différé", group, exc_info=True)
-        return False
-    return True
-
-
-def events_after(stream: str, seq: int) -> list[EventLog] | None:
-    """The stream's events after `seq`, in order; None when the page must reload its data
-    instead ("resync"): some of them are no longer kept, or there are more than
-    LIVE_CATCH_UP_MAX (a page away for long, or one asking for everything with `after` 0, is
-    served faster by its pages over HTTP than by replaying the whole log)."""
-    last = current_seq(stream)
-    if seq >= last:
-        return []
-    if last - seq > settings.LIVE_CATCH_UP_MAX:
-        return None
-    events = list(EventLog.objects.filter(stream=stream, seq__gt=seq).order_by("seq"))
-    if not events or events[0].seq != seq + 1:
-        return None
-    return events
-
-
-def purge_old_events(*, now=None) -> int:
-    """Delete events older than the retention period (EVENT_RETENTION_DAYS, 7 by default)."""
-    days = getattr(settings, "EVENT_RETENTION_DAYS", 7)
-    cutoff = (now or timezone.now()) - timedelta(days=days)
-    deleted, _by_model = EventLog.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
-
-
-# --- The events of the discussions, called by messaging.actions ---------------------------------
 
 
 def _thread_event(thread, event_type: str, **data) -> EventLog:
-    return publish(club_stream(thread.club_id), event_type, thread=thread.pk, **data)
+    stream = after_commit.group_name("club", thread.club_id)
+    return after_commit.publish(stream, event_type, thread=thread.pk, **data)
 
 
 def _signature(post) -> dict:
@@ -208,8 +111,9 @@ def thread_moved(thread, *, from_club_id: int) -> None:
     its posts) become the news that it moved: a catch-up by someone who may not follow it into
     its new club no longer hands them its content. Numbers stay as they were, without gaps."""
     data = {"thread": thread.pk, "from_club": from_club_id, "to_club": thread.club_id}
-    EventLog.objects.filter(stream=club_stream(from_club_id), data__thread=thread.pk).update(
+    left = after_commit.group_name("club", from_club_id)
+    EventLog.objects.filter(stream=left, data__thread=thread.pk).update(
         type="thread.moved", data=data
     )
-    publish(club_stream(from_club_id), "thread.moved", **data)
-    publish(club_stream(thread.club_id), "thread.moved", **data)
+    after_commit.publish(left, "thread.moved", **data)
+    after_commit.publish(after_commit.group_name("club", thread.club_id), "thread.moved", **data)

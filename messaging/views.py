@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clubs import access
+from community import after_commit
 from community.action_errors import ActionError
 from community.web import perform, posted
 
-from . import actions, events, markdown, selectors
+from . import actions, markdown, selectors
 from .context_processors import live_streams_for
 from .forms import (
     EditForm,
@@ -109,7 +110,7 @@ def thread_page(request, slug, pk):
             "subscription": selectors.subscription_level(thread, request.user),
             "reply_form": reply_form,
             "live_streams": live_streams,
-            "stream": events.club_stream(thread.club_id),
+            "stream": after_commit.group_name("club", thread.club_id),
         },
     )
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clubs.models import Club
-from community import live
+from community import after_commit
 from community.models import User
 
 from . import delivery, selectors
@@ -90,7 +90,7 @@ def mark_read(*, user: User, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-        live.notifications_changed(user.pk)
+        after_commit.tell_pages([user.pk], after_commit.NOTIFICATIONS_CHANGED)
     return notification
 
 
@@ -102,7 +102,7 @@ def mark_read_leading_to(*, user: User, urls: list[str]) -> int:
         read_at=timezone.now()
     )
     if marked:
-        live.notifications_changed(user.pk)
+        after_commit.tell_pages([user.pk], after_commit.NOTIFICATIONS_CHANGED)
     return marked
 
 
@@ -112,7 +112,7 @@ def mark_all_read(*, user: User) -> int:
         read_at=timezone.now()
     )
     if marked:
-        live.notifications_changed(user.pk)
+        after_commit.tell_pages([user.pk], after_commit.NOTIFICATIONS_CHANGED)
     return marked
 
 
@@ -155,5 +155,5 @@ def drop_club_notifications(*, user_id: int, club_ids: list[int]) -> int:
     so that no email, digest entry or unread count leads them back there."""
     deleted, _ = Notification.objects.filter(recipient_id=user_id, club_id__in=club_ids).delete()
     if deleted:
-        live.notifications_changed(user_id)
+        after_commit.tell_pages([user_id], after_commit.NOTIFICATIONS_CHANGED)
     return deleted

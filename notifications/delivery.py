@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clubs import access
-from community import live
+from community import after_commit
 from community.models import User
 
 from . import emails, selectors, tasks
@@ -35,12 +35,13 @@ def group_window() -> timedelta:
 
 
 def on_commit_notified(notifications: list[Notification]) -> None:
-    """After commit: the recipients' open pages update their badge, and the notifications to
-    email join their recipient's batch."""
-    live.notifications_changed(*(n.recipient_id for n in notifications))
+    """After commit (community.after_commit): the recipients' open pages update their badge,
+    and the notifications to email join their recipient's batch."""
+    recipients = [n.recipient_id for n in notifications]
+    after_commit.tell_pages(recipients, after_commit.NOTIFICATIONS_CHANGED)
     pending = [(n.recipient_id, n.pk) for n in notifications if n.email_pending]
     if pending:
-        transaction.on_commit(lambda: _schedule_batches(pending))
+        after_commit.run(_schedule_batches, pending)
 
 
 def _schedule_batches(pending: list[tuple[int, int]]) -> None:

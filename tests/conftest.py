@@ -7,6 +7,7 @@ import os
 import pytest
 import world
 from allauth.account.models import EmailAddress
+from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
@@ -43,6 +44,31 @@ def fresh_cache():
     clear_own_cache()
     yield
     clear_own_cache()
+
+
+# --- The channel layer --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """What reaches the channel layer, recorded instead of sent (any configured layer)."""
+    messages = []
+
+    async def record(group, message):
+        messages.append((group, message))
+
+    monkeypatch.setattr(get_channel_layer(), "group_send", record)
+    return messages
+
+
+@pytest.fixture
+def broken_layer(monkeypatch):
+    """A channel layer that cannot be reached."""
+
+    async def refuse(group, message):
+        raise ConnectionError("Connexion refusée")
+
+    monkeypatch.setattr(get_channel_layer(), "group_send", refuse)
 
 
 @pytest.fixture(autouse=True)

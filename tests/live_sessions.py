@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
+from community import after_commit
 from community.asgi import application
-from messaging import events
 
 db = database_sync_to_async
 
@@ -62,7 +62,7 @@ async def socket_of_session(session: SessionStore) -> WebsocketCommunicator:
 
 async def subscribed(user, club, after=None):
     socket = await open_socket(user)
-    frame = {"type": "subscribe", "stream": events.club_stream(club.pk)}
+    frame = {"type": "subscribe", "stream": after_commit.group_name("club", club.pk)}
     if after is not None:
         frame["after"] = after
     await socket.send_json_to(frame)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from community import after_commit
 from community.action_errors import ActionError
 from community.models import User, normalise_email
 
@@ -36,8 +37,7 @@ def _send_invitation_on_commit(invitation: Invitation, raw_token: str) -> None:
     # The raw token exists nowhere else (only its hash is stored), so the task receives it. With
     # the immediate backend it stays in memory; with the database backend (production) the task
     # row holds the link until the worker has sent the email.
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: tasks.send_invitation_email.enqueue(invitation_id, raw_token))
+    after_commit.enqueue(tasks.send_invitation_email, invitation.pk, raw_token)
 
 
 def _invite(*, actor: User, club: Club, email: str, role: str) -> tuple[Invitation, str, bool]:
@@ -399,6 +399,5 @@ def ask_for_new_invitation(*, raw_token: str) -> Invitation:
         target_email=invitation.email,
         invitation=invitation.pk,
     )
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: tasks.send_renewal_request_email.enqueue(invitation_id))
+    after_commit.enqueue(tasks.send_renewal_request_email, invitation.pk)
     return invitation

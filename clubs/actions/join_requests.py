@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import after_commit
 from community.action_errors import ActionError
 from community.models import User
 
@@ -15,8 +16,7 @@ from ._shared import Kind, check_message, ensure_active, log_event, require_mana
 
 
 def _send_join_decision_on_commit(join_request: JoinRequest) -> None:
-    join_request_id = join_request.pk
-    transaction.on_commit(lambda: tasks.send_join_decision_email.enqueue(join_request_id))
+    after_commit.enqueue(tasks.send_join_decision_email, join_request.pk)
 
 
 @transaction.atomic

@@ -16,9 +16,9 @@ from django.utils import timezone
 from pages import text
 
 from clubs.models import Club, Membership, Role, Visibility
-from community.models import Profile, User
+from community.models import EventLog, Profile, User
 from messaging import actions as messaging_actions
-from messaging.models import Attachment, EventLog, Post, Reaction
+from messaging.models import Attachment, Post, Reaction
 from notifications.models import Kind, Notification
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from live_sessions import page_socket, session_cookie
 
-from messaging import live
+from messaging import frames
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,7 +67,7 @@ FIELDS_OF = {  # the fields each frame type reads (docs/realtime.md)
     "read": ["thread", "post"],
     "viewing": ["thread"],
 }
-assert set(FIELDS_OF) == set(live.HANDLERS)
+assert set(FIELDS_OF) == set(frames.HANDLERS)
 
 
 def _is_json(text: str) -> bool:

@@ -13,9 +13,11 @@ from live_sessions import frames_within, next_event, open_socket, session_for, s
 
 from clubs import actions as club_actions
 from clubs.models import Role
-from messaging import actions, events
+from community import after_commit, event_log
+from community.models import EventLog
+from messaging import actions
 from messaging.consumers import CLOSE_FORBIDDEN, CLOSE_TOO_BIG, CLOSE_UNAUTHENTICATED
-from messaging.models import EventLog, Post
+from messaging.models import Post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 db = database_sync_to_async
@@ -59,7 +61,8 @@ async def test_a_member_follows_their_own_personal_stream(member):
 
 async def test_a_post_reaches_the_other_readers_with_its_html(member, author, club, make_thread):
     thread = await db(make_thread)(club, author)
-    socket = await subscribed(member, club, after=await db(events.current_seq)(f"club.{club.pk}"))
+    last_seq = await db(event_log.current_seq)(f"club.{club.pk}")
+    socket = await subscribed(member, club, after=last_seq)
     post = await db(actions.post_reply)(author=author, thread=thread, source="Voici **le modèle**.")
     frame = await next_event(socket)
     assert frame["event"] == "post.created"
@@ -77,7 +80,7 @@ async def test_every_change_of_a_thread_is_an_event_numbered_without_gaps(
     await db(make_membership)(moderator, other_club, Role.MODERATOR)
     thread = await db(make_thread)(club, author)
     stream = f"club.{club.pk}"
-    socket = await subscribed(member, club, after=await db(events.current_seq)(stream))
+    socket = await subscribed(member, club, after=await db(event_log.current_seq)(stream))
 
     @db
     def happen():
@@ -149,7 +152,7 @@ async def test_a_page_that_was_away_gets_exactly_the_50_posts_it_missed_in_order
     settings.POSTS_PER_MINUTE = 51  # the thread, then its 50 replies
     thread = await db(make_thread)(club, author)
     stream = f"club.{club.pk}"
-    last_seen = await db(events.current_seq)(stream)
+    last_seen = await db(event_log.current_seq)(stream)
 
     @db
     def fifty_posts():
@@ -180,7 +183,7 @@ async def test_a_page_away_longer_than_the_log_keeps_is_told_to_resync(
     assert resync == {
         "type": "resync",
         "stream": stream,
-        "seq": await db(events.current_seq)(stream),
+        "seq": await db(event_log.current_seq)(stream),
     }
     await socket.disconnect()
 
@@ -193,8 +196,8 @@ def six_events(settings, club, author, make_thread):
     thread = make_thread(club, author)
     for n in range(4):
         actions.post_reply(author=author, thread=thread, source=f"Message {n}")
-    stream = events.club_stream(club.pk)
-    assert events.current_seq(stream) == 6
+    stream = after_commit.group_name("club", club.pk)
+    assert event_log.current_seq(stream) == 6
     return stream
 
 

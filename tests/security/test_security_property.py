@@ -44,12 +44,13 @@ from clubs.models import Ban, JoinRequest, Membership, Visibility
 from cms import selectors as cms_selectors
 from cms.models import GuidePage
 from community import actions as account_actions
+from community import after_commit, event_log
 from community.action_errors import ActionError
 from community.models import User
 from community.personal_data import posts_section
 from messaging import actions as messaging_actions
-from messaging import events, live
 from messaging import selectors as messaging_selectors
+from messaging.frames import may_follow
 from messaging.models import Post, Thread, ThreadSubscription
 from notifications import selectors as notification_selectors
 from notifications.models import Audience, Kind, Notification
@@ -579,14 +580,14 @@ class World(RuleBasedStateMachine):
         """The subscribe check, then what a catch-up from the start of each stream sends."""
         user = self.users[person]
         allowed = self.allowed_markers(person)
-        streams = [events.user_stream(user.pk)]
+        streams = [after_commit.group_name("user", user.pk)]
         for name, club in self.clubs.items():
-            stream = events.club_stream(club.pk)
-            assert live.may_follow(user.pk, stream) == self.is_member(person, name), (person, name)
+            stream = after_commit.group_name("club", club.pk)
+            assert may_follow(user.pk, stream) == self.is_member(person, name), (person, name)
             if self.is_member(person, name):
                 streams.append(stream)
         for stream in streams:
-            missed = events.events_after(stream, 0) or []
+            missed = event_log.events_after(stream, 0) or []
             sent = json.dumps([event.as_frame() for event in missed], ensure_ascii=False)
             assert markers_in(sent) <= allowed, (person, stream, markers_in(sent) - allowed)
             assert not [name for name in self.erased_names if name in sent], (person, stream)

@@ -1,4 +1,4 @@
-"""A websocket catch-up (`subscribe` with `after`, served by `events.events_after`) replays the
+"""A websocket catch-up (`subscribe` with `after`, served by `event_log.events_after`) replays the
 event log: the content of a deleted, hidden or erased post must not come back through it. Found
 by tests/security/test_security_property.py: a member subscribing with `after=0` received a deleted
 post's text in its old `post.created` event. Nor may a deleted account: its name, handle, photo
@@ -13,13 +13,15 @@ from live_sessions import page_socket, session_cookie
 
 from clubs.models import Role
 from community import actions as account_actions
-from messaging import actions, events
+from community import after_commit, event_log
+from messaging import actions
 from messaging.models import Reaction
 
 
 def replayed(club) -> str:
     """Everything a catch-up from the start of the club's stream sends, as one text."""
-    frames = [event.as_frame() for event in events.events_after(events.club_stream(club.pk), 0)]
+    stream = after_commit.group_name("club", club.pk)
+    frames = [event.as_frame() for event in event_log.events_after(stream, 0)]
     return json.dumps(frames, ensure_ascii=False)
 
 
@@ -50,7 +52,7 @@ def test_a_hidden_post_is_not_replayed_until_restored(club, owner, edited_post):
 
     actions.restore_post(moderator=owner, post=edited_post)
     # Replayed in order, the events end on the restored face, as on a live page.
-    frames = events.events_after(events.club_stream(club.pk), 0)
+    frames = event_log.events_after(after_commit.group_name("club", club.pk), 0)
     assert frames[-1].type == "post.restored"
     assert "nouveaumot" in frames[-1].data["html"]
 
@@ -85,7 +87,7 @@ def test_a_moved_thread_is_not_replayed_in_the_club_it_left(
     make_membership(owner, other_club, Role.OWNER)
     actions.move_thread(moderator=owner, thread=thread, to_club=other_club)
 
-    frames = events.events_after(events.club_stream(club.pk), 0)
+    frames = event_log.events_after(after_commit.group_name("club", club.pk), 0)
     assert "partimot" not in replayed(club)
     # The numbers stay without gaps; every event of the thread now says where it went.
     assert [frame.seq for frame in frames] == list(range(1, len(frames) + 1))
@@ -126,7 +128,7 @@ async def caught_up(reader, club) -> str:
     socket = page_socket(await database_sync_to_async(session_cookie)(reader))
     assert (await socket.connect())[0]
     await socket.receive_json_from()  # hello
-    stream = events.club_stream(club.pk)
+    stream = after_commit.group_name("club", club.pk)
     await socket.send_json_to({"type": "subscribe", "stream": stream, "after": 0})
     await socket.send_json_to({"type": "ping", "id": "fin"})
     frames = []

@@ -16,10 +16,11 @@ from django.utils.crypto import constant_time_compare
 
 from clubs import access
 from clubs.models import Club
+from community import after_commit, event_log
 from community.action_errors import ActionError
 from community.models import User
 
-from . import actions, events
+from . import actions
 from .models import Post, Thread
 
 
@@ -85,7 +86,7 @@ def _club_id_of_stream(stream: str) -> int | None:
     # alone, and "club.03" would name a group that never receives the club's events.
     if prefix != "club" or not (number.isascii() and number.isdigit()):
         return None
-    return int(number) if events.club_stream(int(number)) == stream else None
+    return int(number) if after_commit.group_name("club", int(number)) == stream else None
 
 
 def may_follow(user_id: int, stream: str) -> bool:
@@ -93,7 +94,7 @@ def may_follow(user_id: int, stream: str) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return False
-    if stream == events.user_stream(user_id):
+    if stream == after_commit.group_name("user", user_id):
         return True
     club_id = _club_id_of_stream(stream)
     club = Club.objects.filter(pk=club_id).first() if club_id is not None else None
@@ -149,11 +150,11 @@ async def subscribe(consumer, frame):
     # the page drops what it has already seen by its sequence number.
     await consumer.channel_layer.group_add(stream, consumer.channel_name)
     consumer.subscriptions[stream] = _club_id_of_stream(stream) or 0
-    seq = await database_call(events.current_seq)(stream)
+    seq = await database_call(event_log.current_seq)(stream)
     await consumer.send_frame({"type": "subscribed", "stream": stream, "seq": seq})
     if after is None:
         return
-    missed = await database_call(events.events_after)(stream, after)
+    missed = await database_call(event_log.events_after)(stream, after)
     if missed is None:
         await consumer.send_frame({"type": "resync", "stream": stream, "seq": seq})
         return
@@ -202,7 +203,7 @@ async def typing(consumer, frame):
     if not consumer.typing_allowed(thread_id):
         return  # silently dropped: typing is a hint, not a request
     thread = await database_call(_thread_for_member)(consumer.user.pk, thread_id)
-    stream = events.club_stream(thread.club_id)
+    stream = after_commit.group_name("club", thread.club_id)
     name = await database_call(lambda: consumer.user.display_name)()
     frame = {"type": "typing", "stream": stream, "thread": thread_id, "user": consumer.user.pk,
              "name": name}  # fmt: skip
@@ -235,7 +236,7 @@ def update_presence(thread_id: int, user_id: int, name: str | None) -> list[str]
 
 
 async def broadcast_presence(consumer, thread_id: int, club_id: int, readers: list[str]) -> None:
-    stream = events.club_stream(club_id)
+    stream = after_commit.group_name("club", club_id)
     frame = {"type": "presence", "stream": stream, "thread": thread_id, "readers": readers}
     await consumer.channel_layer.group_send(stream, {"type": "stream.ephemeral", "frame": frame})
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from messaging.events import purge_old_events
+from community.event_log import purge_old_events
 
 
 class Command(BaseCommand):
