@@ -3,7 +3,7 @@
 What an action causes beyond its own rows happens only once its transaction has committed, and
 never if it rolls back. Actions (and the signals and handlers they set off) call these functions
 inside their transaction; nothing else in the project calls `transaction.on_commit`
-(tests/community/test_after_commit.py walks the sources to keep it so).
+(tests/community/test_community_after_commit.py walks the sources to keep it so).
 
 - `publish(stream, event_type, **data)`: an event on a stream. It is logged now, inside the
   transaction, with the stream's next number (community/event_log.py), and handed to the channel
