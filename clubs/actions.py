@@ -7,9 +7,10 @@ actor is neither staff nor a moderator/owner of the club. Each action writes one
 MembershipEvent; emails leave through `clubs.tasks`, enqueued after commit.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,9 @@ from .models import (
 )
 from .tokens import hash_token, new_token, token_matches
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Kind = MembershipEvent.Kind
 
 #: Most addresses accepted by one `invite_many` call.
@@ -47,7 +51,7 @@ class ActionError(ValidationError):
     meant for the user: show it with `messages.error(request, str(error))`, or attach it to a
     form with `form.add_error(None, error)`. `error.code` names the rule for programs."""
 
-    def __init__(self, message: str, code: str | None = None):
+    def __init__(self, message: "StrOrPromise", code: str | None = None) -> None:
         super().__init__(message, code=code)
 
     def __str__(self) -> str:
@@ -58,7 +62,13 @@ class ActionError(ValidationError):
 
 
 def _end_membership(
-    membership: Membership | None, *, club: Club, actor: User, user: User, kind: str, **detail
+    membership: Membership | None,
+    *,
+    club: Club,
+    actor: User,
+    user: User,
+    kind: str,
+    **detail: Any,
 ) -> None:
     """Record that someone lost access to the club (removed, left, banned) and delete their
     membership: its deletion announces the loss, whatever else follows (clubs.signals)."""
@@ -74,7 +84,7 @@ def _event(
     kind: str,
     target_user: User | None = None,
     target_email: str = "",
-    **detail,
+    **detail: object,
 ) -> MembershipEvent:
     return MembershipEvent.objects.create(
         club=club,
@@ -106,7 +116,7 @@ def _ensure_active(club: Club) -> None:
         raise ActionError(_("Ce club est archivé : il n'accueille plus de membres."), "archived")
 
 
-def _check_choice(value: str, choices, message: str) -> None:
+def _check_choice(value: str, choices: Iterable[tuple[str, object]], message: str) -> None:
     if value not in {choice for choice, _label in choices}:
         raise ActionError(message, "invalid_choice")
 
@@ -317,7 +327,7 @@ def _invite(*, actor: User, club: Club, email: str, role: str) -> tuple[Invitati
         .first()
     )
     renewed = invitation is not None
-    if renewed:
+    if invitation is not None:
         invitation.token_hash = token_hash
         invitation.role = role
         invitation.invited_by = actor
@@ -409,7 +419,7 @@ class InviteResult:
     outcome: str
     line: int | None = None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         # Unpacks as the pair (email, outcome).
         return iter((self.email, self.outcome))
 
@@ -424,10 +434,10 @@ class InviteReport:
 
     results: list[InviteResult] = field(default_factory=list)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[InviteResult]:
         return iter(self.results)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.results)
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -481,7 +491,8 @@ def invite_many(
         try:
             _invitation, _raw, renewed = _invite(actor=actor, club=club, email=row.email, role=role)
         except ActionError as error:
-            report.results.append(InviteResult(row.email, error.code, row.line))
+            outcome = error.code or InviteOutcome.INVALID
+            report.results.append(InviteResult(row.email, outcome, row.line))
             continue
         outcome = InviteOutcome.ALREADY_INVITED if renewed else InviteOutcome.INVITED
         report.results.append(InviteResult(row.email, outcome, row.line))
@@ -591,7 +602,7 @@ def accept_invitation(*, user: User, raw_token: str) -> Membership:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     membership = Membership.objects.filter(user=user, club=club).first()
     created = membership is None
-    if created:
+    if membership is None:
         membership = Membership.objects.create(
             user=user,
             club=club,
@@ -710,8 +721,11 @@ def _pending_request(join_request: JoinRequest) -> JoinRequest:
     return join_request
 
 
-def _record_decision(join_request: JoinRequest, *, actor: User, status: str, message: str) -> None:
-    """Write a moderator's answer, log it, and email the requester after commit."""
+def _record_decision(
+    join_request: JoinRequest, *, actor: User, status: str, message: str
+) -> datetime:
+    """Write a moderator's answer, log it, and email the requester after commit; returns when
+    it was decided."""
     join_request.status = status
     join_request.decided_by = actor
     join_request.decided_at = timezone.now()
@@ -727,6 +741,7 @@ def _record_decision(join_request: JoinRequest, *, actor: User, status: str, mes
     )
     _send_join_decision_on_commit(join_request)
     notices.join_decided(join_request, actor=actor)
+    return join_request.decided_at
 
 
 @transaction.atomic
@@ -760,11 +775,13 @@ def approve_join_request(
     message = _check_message(message)
     if access.is_banned(join_request.user, club):
         raise ActionError(_("Cette personne est exclue du club."), "banned")
-    _record_decision(join_request, actor=actor, status=JoinRequest.Status.APPROVED, message=message)
+    decided_at = _record_decision(
+        join_request, actor=actor, status=JoinRequest.Status.APPROVED, message=message
+    )
     membership, _created = Membership.objects.get_or_create(
         user=join_request.user,
         club=club,
-        defaults={"role": Role.MEMBER, "invited_by": actor, "joined_at": join_request.decided_at},
+        defaults={"role": Role.MEMBER, "invited_by": actor, "joined_at": decided_at},
     )
     return membership
 

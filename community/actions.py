@@ -11,16 +11,17 @@ from clubs.actions import ActionError
 from clubs.models import Club, Membership, Role
 
 from . import live, security
+from .forms import ProfileForm
 from .models import User
 
 
-def _delete_file_on_commit(name: str) -> None:
+def _delete_file_on_commit(name: str | None) -> None:
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
 
 
 @transaction.atomic
-def update_profile(*, user: User, form) -> None:
+def update_profile(*, user: User, form: ProfileForm) -> None:
     """Save the member's profile form (already valid); a replaced or removed photo leaves the
     disk once the new one is stored."""
     previous_avatar = type(form.instance).objects.get(pk=form.instance.pk).avatar.name
