@@ -239,7 +239,7 @@ db = database_sync_to_async
 def sample_frames(thread: Thread) -> dict[str, dict]:
     """One frame of each type the socket takes, about the world's (locked) thread."""
     stream = events.club_stream(thread.club_id)
-    last = thread.posts.order_by("-pk").first()
+    last = thread.posts.latest("pk")
     return {
         "ping": {"type": "ping", "id": 1},
         "subscribe": {"type": "subscribe", "stream": stream},

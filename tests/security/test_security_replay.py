@@ -19,7 +19,9 @@ from messaging.models import Reaction
 
 def replayed(club) -> str:
     """Everything a catch-up from the start of the club's stream sends, as one text."""
-    frames = [event.as_frame() for event in events.events_after(events.club_stream(club.pk), 0)]
+    replay = events.events_after(events.club_stream(club.pk), 0)
+    assert replay is not None, "a resync instead of the replay"
+    frames = [event.as_frame() for event in replay]
     return json.dumps(frames, ensure_ascii=False)
 
 
