@@ -19,6 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE_URL = os.environ.get(
@@ -298,7 +299,8 @@ def machine() -> dict[str, str]:
         postgres = cursor.fetchone()[0]
     import redis
 
-    redis_version = redis.Redis.from_url(REDIS_URL).info("server")["redis_version"]
+    server = cast("dict[str, Any]", redis.Redis.from_url(REDIS_URL).info("server"))  # sync
+    redis_version = server["redis_version"]
     return {
         "cores": str(os.cpu_count()),
         "CPU": cpu,

@@ -8,19 +8,21 @@ import itertools
 import json
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
 
 CONNECTING_AT_ONCE = 50
 
 
-async def open_socket(ws_url: str, cookie: str | None):
+async def open_socket(ws_url: str, cookie: str | None) -> ClientConnection:
     """A websocket to the site's /ws/live/ (with a session cookie) or to the raw server."""
     headers = {"Cookie": cookie} if cookie else {}
     socket = await connect(
         ws_url + "/ws/live/",
         additional_headers=headers,
-        origin=ws_url.replace("ws://", "http://", 1),  # a page of the server's own origin
+        origin=Origin(ws_url.replace("ws://", "http://", 1)),  # a page of the server's own origin
         compression=None,  # daphne does not compress either
         open_timeout=60,
         max_queue=None,
@@ -43,15 +45,15 @@ class Crowd:
 
     def __init__(self, ws_url: str):
         self.ws_url = ws_url
-        self.sockets = []
-        self.listeners = []
+        self.sockets: list[ClientConnection] = []
+        self.listeners: list[asyncio.Task[None]] = []
         self.arrivals: dict[int, list[float]] = defaultdict(list)
         self.waiting: dict[int, tuple[int, asyncio.Event]] = {}
 
     def __len__(self) -> int:
         return len(self.sockets)
 
-    async def grow(self, cookies: list[str | None], stream: str | None = None) -> None:
+    async def grow(self, cookies: Sequence[str | None], stream: str | None = None) -> None:
         """Connect one more client per cookie (None: no session, for the raw server)."""
         gate = asyncio.Semaphore(CONNECTING_AT_ONCE)
 

@@ -7,6 +7,7 @@ server holding the same 1,000 connections. Each round starts fresh processes.
 """
 
 import asyncio
+from collections.abc import Sequence
 
 from bench import common
 from bench.common import Figure, alternate, ratio_figure
@@ -19,7 +20,7 @@ WARM_UP = 10  # connections opened and closed first, so that lazy imports are no
 CPU_TARGET = 5.0  # per cent of a core
 
 
-async def hold(server: common.Server, cookies: list[str | None], stream: str | None) -> dict:
+async def hold(server: common.Server, cookies: Sequence[str | None], stream: str | None) -> dict:
     warm_up = Crowd(server.ws_url)
     await warm_up.grow(cookies[:WARM_UP], stream)
     await warm_up.close()

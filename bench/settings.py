@@ -20,4 +20,4 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 # No collected static files: nothing for whitenoise to index there.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]  # the project's settings give a folder

@@ -38,6 +38,7 @@ from pathlib import Path
 import psycopg
 import requests
 import websockets
+from websockets.typing import Origin
 
 ROOT = Path(__file__).resolve().parents[1]
 PERFORMANCE_DOC = ROOT / "docs" / "performance.md"
@@ -207,7 +208,7 @@ class SimulatedMember:
         url = self.base_url.replace("http://", "ws://") + "/ws/live/"
         try:
             async with websockets.connect(
-                url, additional_headers={"Cookie": self.cookie}, origin=self.base_url,
+                url, additional_headers={"Cookie": self.cookie}, origin=Origin(self.base_url),
                 open_timeout=60, ping_timeout=60,
             ) as socket:  # fmt: skip
                 await socket.send(json.dumps({"type": "subscribe", "stream": self.stream}))
@@ -267,6 +268,8 @@ class SimulatedMember:
                 self.error(f"trame d'erreur : {frame}")
 
     async def apply(self, socket, frame: dict) -> None:
+        if self.last_seq is None:
+            return  # not subscribed yet: the subscription starts after this event
         if frame["seq"] <= self.last_seq:
             return  # replay and live delivery overlapped: already applied
         if frame["seq"] > self.last_seq + 1:
@@ -331,7 +334,8 @@ async def watch_memory(pid: int, until: float, samples: list) -> None:
 
 
 async def load(specs, base_url, pid, seconds, post_every) -> tuple[Results, list, list]:
-    results, samples = Results(), []
+    results = Results()
+    samples: list[tuple[float, float]] = []
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=24)
     members = [
         SimulatedMember(spec, base_url, results, pool, post_every=post_every) for spec in specs
@@ -421,8 +425,8 @@ def main() -> int:
         "SOAK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/entrepairs_soak"
     )
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    with tempfile.TemporaryDirectory(prefix="soak-") as folder:
-        folder = Path(folder)
+    with tempfile.TemporaryDirectory(prefix="soak-") as name:
+        folder = Path(name)
         env = server_env(database_url, redis_url, folder)
         fresh_database(database_url)
         print(f"Préparation : base, fichiers statiques, {args.members} membres…", flush=True)

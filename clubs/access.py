@@ -20,10 +20,13 @@ first when `REQUIRE_MFA_FOR_POWERS` is on. So an HTTP view, a websocket frame an
 need it alike, from the one place that decides the power.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeAlias, TypedDict, TypeGuard
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -32,8 +35,28 @@ from community.models import User
 
 from .models import MANAGER_ROLES, Ban, Club, JoinRequest, Membership, Role, Visibility
 
+#: Whoever asks: an account, an anonymous visitor, or nobody (a live post rendered for anyone).
+Person: TypeAlias = User | AnonymousUser | None
 
-def is_active_user(user) -> bool:
+
+class _ClubId(TypedDict):
+    club_id: int
+
+
+class ClubThread(Protocol):
+    """What the rules read of a thread, fetched by its app's selector."""
+
+    @property
+    def club(self) -> Club: ...
+
+    @property
+    def author_id(self) -> int | None: ...
+
+    @property
+    def locked(self) -> bool: ...
+
+
+def is_active_user(user: Person) -> TypeGuard[User]:
     """A logged-in account that has not been deactivated."""
     return bool(
         user is not None
@@ -42,17 +65,17 @@ def is_active_user(user) -> bool:
     )
 
 
-def is_site_staff(user) -> bool:
+def is_site_staff(user: Person) -> bool:
     """GIP staff: an active account with `is_staff`. Staff create and manage clubs."""
     return is_active_user(user) and bool(user.is_staff)
 
 
-def may_use_editor(user) -> bool:
+def may_use_editor(user: Person) -> bool:
     """Wagtail's editor (/edition/): staff, and the editorial groups given its access right."""
     return is_active_user(user) and (user.is_staff or user.has_perm("wagtailadmin.access_admin"))
 
 
-def may_use_admin(user) -> bool:
+def may_use_admin(user: Person) -> bool:
     """Django's technical admin: superusers only."""
     return is_active_user(user) and bool(user.is_superuser)
 
@@ -67,36 +90,36 @@ class SecondFactorRequired(PermissionDenied):
     nothing is done either way."""
 
 
-def has_second_factor(user) -> bool:
+def has_second_factor(user: User) -> bool:
     """Whether the account has an authenticator app (recovery codes alone do not count)."""
-    cached = getattr(user, "_has_second_factor", None)
+    cached: bool | None = getattr(user, "_has_second_factor", None)
     if cached is None:
         cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         user._has_second_factor = cached  # asked once per request, however many powers it uses
     return cached
 
 
-def use_power(user) -> None:
+def use_power(user: Person) -> None:
     """Every grant of a power passes here: SecondFactorRequired unless the person may use it."""
-    if settings.REQUIRE_MFA_FOR_POWERS and not has_second_factor(user):
+    if settings.REQUIRE_MFA_FOR_POWERS and not (is_active_user(user) and has_second_factor(user)):
         raise SecondFactorRequired
 
 
-def staff_required(user) -> None:
+def staff_required(user: Person) -> None:
     """Only GIP staff create clubs (and archive them, name owners): PermissionDenied otherwise."""
     if not is_site_staff(user):
         raise PermissionDenied
     use_power(user)
 
 
-def editor_required(user) -> None:
+def editor_required(user: Person) -> None:
     """Wagtail's editor and the files only its people see: Http404 for anyone else."""
     if not may_use_editor(user):
         raise Http404
     use_power(user)
 
 
-def admin_required(user) -> bool:
+def admin_required(user: Person) -> bool:
     """Whether Django's admin lets the person in (False: its login page), after the power check."""
     if not may_use_admin(user):
         return False
@@ -107,7 +130,7 @@ def admin_required(user) -> bool:
 # --- Querysets ----------------------------------------------------------------------------------
 
 
-def clubs_visible_to(user) -> QuerySet[Club]:
+def clubs_visible_to(user: Person) -> QuerySet[Club]:
     """Clubs whose directory entry (name, description) this user may see.
 
     Staff see every club. Other active users see the listed clubs that are not archived, plus
@@ -123,7 +146,7 @@ def clubs_visible_to(user) -> QuerySet[Club]:
     )
 
 
-def member_clubs(user) -> QuerySet[Club]:
+def member_clubs(user: Person) -> QuerySet[Club]:
     """Active (not archived) clubs the user is a member of (a ban always wins, even if a
     membership row were left behind)."""
     if not is_active_user(user):
@@ -133,13 +156,13 @@ def member_clubs(user) -> QuerySet[Club]:
     )
 
 
-def clubs_moderated_by(user) -> QuerySet[Club]:
+def clubs_moderated_by(user: Person) -> QuerySet[Club]:
     """Active clubs the user owns or moderates, never one they are banned from (a ban always
     wins, even if a membership row were left behind)."""
     return Club.objects.active().filter(pk__in=_moderating(user).values("club_id"))
 
 
-def _moderating(user) -> QuerySet[Membership]:
+def _moderating(user: Person) -> QuerySet[Membership]:
     """THE rule of who moderates a club: an active account whose membership has a manager's
     role and that no ban contradicts. Every list of moderators, in either direction, is read
     from here."""
@@ -167,7 +190,7 @@ def readers_of(club: Club) -> QuerySet[User]:
     return User.objects.filter(is_active=True, pk__in=members.values("user_id"))
 
 
-def readable_clubs(user) -> QuerySet[Club]:
+def readable_clubs(user: Person) -> QuerySet[Club]:
     """Clubs whose content (threads, posts) the user may read: the same rule as
     `access_club_content`, as a queryset — every club they are a member of and not banned from,
     archived ones included (read-only), secret ones only for their members. Staff read no
@@ -182,7 +205,7 @@ def readable_clubs(user) -> QuerySet[Club]:
 # --- Membership lookups -------------------------------------------------------------------------
 
 
-def membership_of(user, club: Club) -> Membership | None:
+def membership_of(user: Person, club: Club | None) -> Membership | None:
     """The user's membership of the club, or None (anonymous or deactivated user, not a member,
     or banned — a ban always wins, even if a membership row were left behind)."""
     if not is_active_user(user) or club is None:
@@ -190,9 +213,9 @@ def membership_of(user, club: Club) -> Membership | None:
     return _unbanned(Membership.objects.filter(user=user, club=club)).first()
 
 
-def is_banned(user, club: Club) -> bool:
+def is_banned(user: Person, club: Club) -> bool:
     """Whether the user is banned from the club."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # anonymous
         return False
     return Ban.objects.filter(user=user, club=club).exists()
 
@@ -207,7 +230,7 @@ def _club_by_slug(slug: str) -> Club:
 # --- Checks -------------------------------------------------------------------------------------
 
 
-def access_club(user, slug: str) -> tuple[Club, Membership | None]:
+def access_club(user: Person, slug: str) -> tuple[Club, Membership | None]:
     """The club's public face (name, description, join button): club and membership (or None).
 
     Http404 if the club does not exist, if the user is anonymous or deactivated, or if the club
@@ -225,7 +248,7 @@ def access_club(user, slug: str) -> tuple[Club, Membership | None]:
     raise Http404
 
 
-def access_club_content(user, slug: str) -> tuple[Club, Membership]:
+def access_club_content(user: Person, slug: str) -> tuple[Club, Membership]:
     """The club's content (threads, posts, files, members list): club and membership.
 
     Http404 unless the user is an active, non-banned member. Staff who are not members also get
@@ -242,7 +265,7 @@ def access_club_content(user, slug: str) -> tuple[Club, Membership]:
     return club, membership
 
 
-def access_club_moderation(user, slug: str) -> tuple[Club, Membership | None]:
+def access_club_moderation(user: Person, slug: str) -> tuple[Club, Membership | None]:
     """The club's moderation pages (invitations, join requests, members, bans, audit log).
 
     Staff are allowed (membership may then be None). A non-member gets Http404, a member who is
@@ -262,7 +285,7 @@ def access_club_moderation(user, slug: str) -> tuple[Club, Membership | None]:
     return club, membership
 
 
-def access_club_reports(user, slug: str) -> tuple[Club, Membership]:
+def access_club_reports(user: Person, slug: str) -> tuple[Club, Membership]:
     """The club's reports queue, which quotes posts: its moderators and owners only. Staff who
     are not members get the 404 of any content of the club (they run clubs, they do not read
     their discussions); a member without the role gets 403."""
@@ -295,7 +318,7 @@ def _takes_writing(club: Club) -> bool:
     return not club.archived
 
 
-def can_manage_members(user, membership: Membership | None) -> bool:
+def can_manage_members(user: Person, membership: Membership | None) -> bool:
     """Invite, approve or refuse join requests, remove and ban: staff, owners and moderators."""
     return is_site_staff(user) or (is_active_user(user) and is_moderator(membership))
 
@@ -304,7 +327,7 @@ def can_manage_members(user, membership: Membership | None) -> bool:
 class _Rights:
     """Rights of one person, each a boolean for display; `require` is the check before use."""
 
-    user: object = field(compare=False, repr=False)
+    user: Person = field(compare=False, repr=False)
     #: The rights this person holds through a power (moderation, ownership, staff), not through
     #: plain membership: using one asks for the second factor first.
     powers: frozenset[str] = frozenset()
@@ -334,13 +357,15 @@ class MemberRights(_Rights):
 MEMBER_POWERS = frozenset({"change_role", "remove", "ban"})
 
 
-def member_rights(actor, actor_membership: Membership | None, target: Membership) -> MemberRights:
+def member_rights(
+    actor: Person, actor_membership: Membership | None, target: Membership
+) -> MemberRights:
     """The one rule over members, for the members page and the actions alike. Staff and owners
     may give any role (an owner may so step down); a moderator may switch members and
     moderators, never touch an owner nor make someone owner. Staff and owners may remove anyone
     else; a moderator, anyone else but an owner. Only staff ban an owner. Members may do
     nothing. (That a club keeps an owner is a domain rule of the actions.)"""
-    if not can_manage_members(actor, actor_membership):
+    if not is_active_user(actor) or not can_manage_members(actor, actor_membership):
         return MemberRights(user=actor)
     staff, owner = is_site_staff(actor), is_owner(actor_membership)
     target_is_owner = target.role == Role.OWNER
@@ -385,7 +410,7 @@ class ThreadRights(_Rights):
         return self.read and not self.owns(post_author_id)
 
 
-def thread_rights(user, membership: Membership | None, thread) -> ThreadRights:
+def thread_rights(user: Person, membership: Membership | None, thread: ClubThread) -> ThreadRights:
     """The member's rights in a thread (read after its selector fetched it: `club`,
     `author_id`, `locked`). `membership` is the user's in the thread's club (None: no rights)."""
     if not is_active_user(user) or membership is None:
@@ -394,13 +419,15 @@ def thread_rights(user, membership: Membership | None, thread) -> ThreadRights:
     return _thread_rights(user, thread, moderator=is_moderator(membership), is_author=is_author)
 
 
-def any_member_rights(thread) -> ThreadRights:
+def any_member_rights(thread: ClubThread) -> ThreadRights:
     """The rights of a plain member who did not write the thread: a live post is rendered once
     with these for every reader, and each page keeps the controls of its own rights."""
     return _thread_rights(None, thread, moderator=False, is_author=False)
 
 
-def _thread_rights(user, thread, *, moderator: bool, is_author: bool) -> ThreadRights:
+def _thread_rights(
+    user: Person, thread: ClubThread, *, moderator: bool, is_author: bool
+) -> ThreadRights:
     writable = _takes_writing(thread.club)
     powers = {"moderate"}
     if thread.locked:
@@ -419,14 +446,14 @@ def _thread_rights(user, thread, *, moderator: bool, is_author: bool) -> ThreadR
     )
 
 
-def has_pending_join_request(user, club: Club) -> bool:
+def has_pending_join_request(user: User, club: Club) -> bool:
     """Whether the user already waits for an answer from this club."""
     return JoinRequest.objects.filter(
         user=user, club=club, status=JoinRequest.Status.PENDING
     ).exists()
 
 
-def can_request_to_join(user, club: Club) -> bool:
+def can_request_to_join(user: Person, club: Club) -> bool:
     """A logged-in user may ask to join a listed, active club they are not a member of, are not
     banned from, and have no pending request for."""
     if not is_active_user(user):
@@ -440,7 +467,7 @@ def can_request_to_join(user, club: Club) -> bool:
     return not has_pending_join_request(user, club)
 
 
-def shares_a_club(viewer, other) -> bool:
+def shares_a_club(viewer: Person, other: User | None) -> bool:
     """Whether two people are members of a same active club: members see each other's profile
     only through a club they share (and everyone sees their own)."""
     if not is_active_user(viewer) or other is None or not other.is_active:
@@ -450,7 +477,9 @@ def shares_a_club(viewer, other) -> bool:
     return people_sharing_a_club_with(viewer).filter(pk=other.pk).exists()
 
 
-def people_sharing_a_club_with(viewer, *, via_clubs: QuerySet[Club] | None = None) -> QuerySet:
+def people_sharing_a_club_with(
+    viewer: Person, *, via_clubs: QuerySet[Club] | None = None
+) -> QuerySet[User]:
     """The directory's rule, as a filter on accounts: the active people who are members of an
     active club the viewer is a member of (the viewer included), through a membership that no
     ban contradicts. `via_clubs` narrows the shared clubs (it is intersected with the viewer's)."""
@@ -469,7 +498,7 @@ def people_sharing_a_club_with(viewer, *, via_clubs: QuerySet[Club] | None = Non
 # `audience_filter` on the name of their audience relation.
 
 
-def audience_club_ids(user) -> QuerySet:
+def audience_club_ids(user: Person) -> QuerySet[Membership, _ClubId]:
     """Ids of the clubs whose audience the user belongs to: the clubs they are a (non-banned)
     member of, archived ones included (their content stays readable by their members)."""
     if not is_active_user(user):
@@ -477,7 +506,7 @@ def audience_club_ids(user) -> QuerySet:
     return _unbanned(Membership.objects.filter(user=user)).values("club_id")
 
 
-def may_read_audience(user, club_ids) -> bool:
+def may_read_audience(user: Person, club_ids: Iterable[int]) -> bool:
     """Whether the user may read content aimed at these clubs: active users when the audience
     is empty (every member) or includes one of their clubs; staff always, through their power
     beyond that (a second factor first, see `use_power`)."""
@@ -492,7 +521,7 @@ def may_read_audience(user, club_ids) -> bool:
     return False
 
 
-def audience_filter(user, audience: str) -> Q:
+def audience_filter(user: Person, audience: str) -> Q:
     """The queryset filter matching `may_read_audience`, for a model whose many-to-many relation
     to Club is named `audience`. It may match a row once per club: filter on `pk__in` a
     subquery (or use distinct) to list each row once."""
@@ -508,7 +537,7 @@ def audience_filter(user, audience: str) -> Q:
 # checked again at delivery; those for moderators through `clubs_run_by`.
 
 
-def clubs_run_by(user) -> QuerySet[Club]:
+def clubs_run_by(user: Person) -> QuerySet[Club]:
     """Clubs whose membership the user runs now (join requests, reports): staff run every club,
     moderators and owners their own."""
     if is_site_staff(user):
@@ -516,7 +545,7 @@ def clubs_run_by(user) -> QuerySet[Club]:
     return Club.objects.filter(pk__in=_moderating(user).values("club_id"))
 
 
-def clubs_banning(user) -> QuerySet[Club]:
+def clubs_banning(user: User) -> QuerySet[Club]:
     """Clubs the user is banned from: news of them (an invitation, an answer) no longer reach
     them."""
     return Club.objects.filter(pk__in=Ban.objects.filter(user=user).values("club_id"))

@@ -146,6 +146,7 @@ def parse_any(rows: "str | bytes | Iterable[str | Row]") -> list[Row]:
     if isinstance(rows, str):
         return parse_text(rows)
     items = list(rows)
-    if all(isinstance(item, Row) for item in items):
-        return items
+    parsed = [item for item in items if isinstance(item, Row)]
+    if len(parsed) == len(items):
+        return parsed
     return parse_list(str(item) for item in items)

@@ -2,6 +2,8 @@
 is fetched or created, and audit events are written only when something is created; a second run
 changes nothing."""
 
+from typing import TypedDict
+
 from community.demo import DemoAccount, ensure_account
 from community.models import User
 
@@ -71,7 +73,17 @@ EXTRA_ACCOUNTS = [
     ),
 ]
 
-CLUBS = [
+
+class DemoClub(TypedDict):
+    slug: str
+    name: str
+    profession: str
+    visibility: str
+    description: str
+    members: list[tuple[str, str]]
+
+
+CLUBS: list[DemoClub] = [
     {
         "slug": "secretaires-de-mairie",
         "name": "Secrétaires de mairie",

@@ -4,6 +4,7 @@ Who may see or do what is decided in `clubs.access`; every write goes through `c
 """
 
 from datetime import datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -38,12 +39,12 @@ MANAGER_ROLES = frozenset({Role.OWNER, Role.MODERATOR})
 ROLE_RANK = {Role.OWNER: 0, Role.MODERATOR: 1, Role.MEMBER: 2}
 
 
-class ClubQuerySet(models.QuerySet):
-    def active(self):
+class ClubQuerySet(models.QuerySet["Club"]):
+    def active(self) -> Self:
         """Clubs that are not archived."""
         return self.filter(archived=False)
 
-    def listed(self):
+    def listed(self) -> Self:
         """Clubs shown in the directory (whether archived or not)."""
         return self.filter(visibility=Visibility.LISTED)
 
@@ -118,14 +119,14 @@ def invitation_expiry(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(days=settings.INVITATION_TTL_DAYS)
 
 
-class InvitationQuerySet(models.QuerySet):
-    def pending(self):
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> Self:
         """Invitations that can still be accepted: not accepted, not revoked, not expired."""
         return self.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
 
-    def open(self):
+    def open(self) -> Self:
         """Invitations neither accepted nor revoked (pending or expired): one per email and club
         is reused rather than duplicated."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
@@ -178,7 +179,7 @@ class Invitation(models.Model):
         return self.Status.PENDING
 
     def get_status_display(self) -> str:
-        return self.Status(self.status).label
+        return str(self.Status(self.status).label)
 
     @property
     def is_usable(self) -> bool:

@@ -32,7 +32,7 @@ from .models import (
 from .tokens import hash_token, token_matches
 
 
-def clubs_for_directory(user) -> QuerySet[Club]:
+def clubs_for_directory(user: access.Person) -> QuerySet[Club]:
     """Listed, active clubs, by name, each annotated with `member_count`, `is_member` (the user
     is a member) and `has_pending_request` (the user waits for an answer). One query."""
     if not access.is_active_user(user):
@@ -53,7 +53,7 @@ def clubs_for_directory(user) -> QuerySet[Club]:
     )
 
 
-def my_memberships(user) -> QuerySet[Membership]:
+def my_memberships(user: access.Person) -> QuerySet[Membership]:
     """The user's memberships with their clubs: active clubs first, then by club name."""
     if not access.is_active_user(user):
         return Membership.objects.none()
@@ -64,7 +64,7 @@ def my_memberships(user) -> QuerySet[Membership]:
     )
 
 
-def _role_rank():
+def _role_rank() -> Case:
     return Case(
         *[When(role=role, then=Value(rank)) for role, rank in ROLE_RANK.items()],
         default=Value(len(ROLE_RANK)),
@@ -156,7 +156,7 @@ def invitation_for_token(raw_token: str) -> Invitation | None:
     return found
 
 
-def moderation_queue(user) -> QuerySet[Club]:
+def moderation_queue(user: access.Person) -> QuerySet[Club]:
     """Active clubs the user moderates that have join requests waiting, with their count."""
     pending = Count("join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING))
     return (

@@ -37,7 +37,7 @@ class LegalPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("body"), FieldPanel("last_reviewed")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("page légale")
@@ -133,7 +133,7 @@ class GuidePage(Page):
         index.FilterField("live"),
     ]
     parent_page_types = ["cms.GuideIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("guide")

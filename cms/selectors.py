@@ -1,7 +1,9 @@
 """Reads of the page tree. Who may read a guide is decided by `clubs.access`, from its audience."""
 
+from typing import cast
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from modelcluster.queryset import FakeQuerySet
 from wagtail.models import ReferenceIndex
 
@@ -14,36 +16,41 @@ RECENT_GUIDES = 5
 CLUB_GUIDES = 6
 
 
+# Wagtail ships no type information: its querysets' results are typed here, where they are read.
+
+
 def landing_page() -> HomePage | None:
-    return HomePage.objects.live().first()
+    return cast(HomePage | None, HomePage.objects.live().first())
 
 
-def legal_pages():
-    return LegalPage.objects.live().order_by("path")
+def legal_pages() -> QuerySet[LegalPage]:
+    return cast(QuerySet[LegalPage], LegalPage.objects.live().order_by("path"))
 
 
 def guide_index() -> GuideIndexPage | None:
-    return GuideIndexPage.objects.first()
+    return cast(GuideIndexPage | None, GuideIndexPage.objects.first())
 
 
 # --- Guides, by audience ------------------------------------------------------------------------
 
 
-def guides_for(user, *, category: GuideCategory | None = None) -> QuerySet[GuidePage]:
+def guides_for(
+    user: access.Person, *, category: GuideCategory | None = None
+) -> QuerySet[GuidePage]:
     """The live guides the user may read, most recently published first (none for a visitor)."""
     readable = GuidePage.objects.filter(access.audience_filter(user, "audience")).values("pk")
     guides = GuidePage.objects.live().filter(pk__in=readable)
     if category is not None:
         guides = guides.filter(categories=category)
-    return guides.order_by("-first_published_at", "-pk")
+    return cast(QuerySet[GuidePage], guides.order_by("-first_published_at", "-pk"))
 
 
-def recent_guides_for(user) -> list[GuidePage]:
+def recent_guides_for(user: access.Person) -> list[GuidePage]:
     """The dashboard's few most recent guides."""
     return list(guides_for(user)[:RECENT_GUIDES])
 
 
-def club_guides(user, club: Club) -> QuerySet[GuidePage]:
+def club_guides(user: access.Person, club: Club) -> QuerySet[GuidePage]:
     """The guides aimed at this club (not the ones for every member) that the user may read."""
     return guides_for(user).filter(audience=club)
 
@@ -55,14 +62,14 @@ def _audience(guide: GuidePage) -> QuerySet[Club]:
     clubs = guide.audience.all()
     if isinstance(clubs, FakeQuerySet):
         return Club.objects.filter(pk__in=[club.pk for club in clubs])
-    return clubs
+    return cast(QuerySet[Club], clubs)
 
 
-def may_read_guide(user, guide: GuidePage) -> bool:
+def may_read_guide(user: access.Person, guide: GuidePage) -> bool:
     return access.may_read_audience(user, _audience(guide).values_list("pk", flat=True))
 
 
-def guide_clubs(user, guide: GuidePage) -> QuerySet[Club]:
+def guide_clubs(user: access.Person, guide: GuidePage) -> QuerySet[Club]:
     """The clubs a guide is for, as far as the user may know them (a secret club stays hidden)."""
     visible = access.clubs_visible_to(user).values("pk")
     return _audience(guide).filter(pk__in=visible).order_by("name")
@@ -83,7 +90,7 @@ def with_categories(guides: QuerySet[GuidePage]) -> QuerySet[GuidePage]:
 # --- Documents and images of guides -------------------------------------------------------------
 
 
-def may_read_guide_media(user, media) -> bool:
+def may_read_guide_media(user: access.Person, media: Model) -> bool:
     """Whether the user may download a document or see an image: the people of the editor always
     (they choose them there, and preview drafts); others when a live guide they may read uses it
     (Wagtail's reference index records every use in a guide's body, from the published content)."""

@@ -10,11 +10,12 @@ from clubs.models import Club, Membership, Role
 from community.action_errors import ActionError
 
 from . import after_commit, security
+from .forms import ProfileForm
 from .models import User
 
 
 @transaction.atomic
-def update_profile(*, user: User, form) -> None:
+def update_profile(*, user: User, form: ProfileForm) -> None:
     """Save the member's profile form (already valid); a replaced or removed photo leaves the
     disk once the new one is stored."""
     previous_avatar = type(form.instance).objects.get(pk=form.instance.pk).avatar.name
@@ -61,7 +62,7 @@ def delete_account(*, user: User, erase_posts: bool) -> None:
         messaging_actions.erase_posts_of(author=user)
     messaging_actions.remove_uploads_of(uploader=user)
     messaging_actions.forget_person(person=user)
-    after_commit.delete_files([user.profile.avatar.name])
+    after_commit.delete_files([name for name in [user.profile.avatar.name] if name])
     security.end_other_sessions(user, keep_session_key=None)
     after_commit.tell_pages([user.pk], after_commit.ACCESS_CHANGED)
     user.delete()

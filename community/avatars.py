@@ -34,7 +34,7 @@ def square_jpeg(upload) -> ContentFile:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
+            image: Image.Image = Image.open(upload)
             if image.format not in ACCEPTED_FORMATS:
                 raise _refuse(_("Choisissez une photo JPEG, PNG, GIF ou WebP."), "format")
             if image.width * image.height > MAX_PIXELS:

@@ -75,7 +75,7 @@ class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Nom"), required=False, max_length=100)
     club = forms.ChoiceField(label=_("Club"), required=False)
     departement = forms.ChoiceField(
-        label=_("Département"), required=False, choices=[("", _("Tous"))] + DEPARTEMENTS
+        label=_("Département"), required=False, choices=[("", _("Tous")), *DEPARTEMENTS]
     )
     organisation = forms.CharField(
         label=_("Collectivité ou organisme"), required=False, max_length=100

@@ -1,48 +1,32 @@
-"""French administrative references: the départements, and the SIRET check."""
+"""French administrative references: the départements, and the SIRET check, taken from
+django-localflavor (INSEE's list) and python-stdnum (the SIRET rules), in the site's words."""
+
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from localflavor.fr.fr_department import DEPARTMENT_CHOICES_PER_REGION
+from stdnum.fr import siret
 
-_NAMES = """01 Ain|02 Aisne|03 Allier|04 Alpes-de-Haute-Provence|05 Hautes-Alpes|06 Alpes-Maritimes|
-07 Ardèche|08 Ardennes|09 Ariège|10 Aube|11 Aude|12 Aveyron|13 Bouches-du-Rhône|14 Calvados|
-15 Cantal|16 Charente|17 Charente-Maritime|18 Cher|19 Corrèze|2A Corse-du-Sud|2B Haute-Corse|
-21 Côte-d'Or|22 Côtes-d'Armor|23 Creuse|24 Dordogne|25 Doubs|26 Drôme|27 Eure|28 Eure-et-Loir|
-29 Finistère|30 Gard|31 Haute-Garonne|32 Gers|33 Gironde|34 Hérault|35 Ille-et-Vilaine|36 Indre|
-37 Indre-et-Loire|38 Isère|39 Jura|40 Landes|41 Loir-et-Cher|42 Loire|43 Haute-Loire|
-44 Loire-Atlantique|45 Loiret|46 Lot|47 Lot-et-Garonne|48 Lozère|49 Maine-et-Loire|50 Manche|
-51 Marne|52 Haute-Marne|53 Mayenne|54 Meurthe-et-Moselle|55 Meuse|56 Morbihan|57 Moselle|
-58 Nièvre|59 Nord|60 Oise|61 Orne|62 Pas-de-Calais|63 Puy-de-Dôme|64 Pyrénées-Atlantiques|
-65 Hautes-Pyrénées|66 Pyrénées-Orientales|67 Bas-Rhin|68 Haut-Rhin|69 Rhône|70 Haute-Saône|
-71 Saône-et-Loire|72 Sarthe|73 Savoie|74 Haute-Savoie|75 Paris|76 Seine-Maritime|
-77 Seine-et-Marne|78 Yvelines|79 Deux-Sèvres|80 Somme|81 Tarn|82 Tarn-et-Garonne|83 Var|
-84 Vaucluse|85 Vendée|86 Vienne|87 Haute-Vienne|88 Vosges|89 Yonne|90 Territoire de Belfort|
-91 Essonne|92 Hauts-de-Seine|93 Seine-Saint-Denis|94 Val-de-Marne|95 Val-d'Oise|971 Guadeloupe|
-972 Martinique|973 Guyane|974 La Réunion|976 Mayotte"""
-
-#: (code, "code — name") pairs, in the official order, for a form's choices.
-DEPARTEMENTS = [
-    (code, f"{code} — {name}")
-    for code, name in (item.strip().split(" ", 1) for item in _NAMES.split("|"))
+#: (code, "code — name") pairs, in the official order, for a form's choices: the départements,
+#: overseas ones included (971 to 976), that is the entries attached to a region; the overseas
+#: collectivities (975, 977 and after) are not départements.
+DEPARTEMENTS: list[tuple[str, str]] = [
+    (code, f"{code} — {name}") for code, name, region in DEPARTMENT_CHOICES_PER_REGION if region
 ]
 
-
-def luhn_valid(digits: str) -> bool:
-    """The Luhn checksum: from the right, every second digit doubled (minus 9 above 9)."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
+_FOURTEEN_DIGITS = re.compile(r"[0-9]{14}")
 
 
 def validate_siret(value: str) -> None:
-    if not (len(value) == 14 and value.isdigit()):
+    """Fourteen digits whose check holds: the Luhn checksum, except for La Poste's
+    establishments (SIREN 356000000), whose digits add up to a multiple of 5 — python-stdnum
+    knows both (django-localflavor 5.1's field checks the SIREN part only)."""
+    if not _FOURTEEN_DIGITS.fullmatch(value):
         raise ValidationError(
             _("Un SIRET compte exactement 14 chiffres, sans espace ni lettre."), code="siret_format"
         )
-    if not luhn_valid(value):
+    if not siret.is_valid(value):
         raise ValidationError(
             _("Ce SIRET n'existe pas : un chiffre est sans doute mal recopié."),
             code="siret_checksum",

@@ -1,5 +1,6 @@
 import unicodedata
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .france import DEPARTEMENTS, validate_siret
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -85,7 +86,7 @@ def person(verbose_name, related_name="+", **kwargs):
 class User(AbstractUser):
     """A person with an account. They log in with their email address; there is no username."""
 
-    username = None
+    username = None  # type: ignore[assignment]  # there is none: people log in with their email
     email = models.EmailField(_("adresse électronique"), unique=True)
     first_name = models.CharField(
         _("prénom"), max_length=150, blank=True, validators=[validate_name]
@@ -95,7 +96,11 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
-    objects = UserManager()
+    # Not Django's UserManager: accounts are created from an email address, not a username.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    #: Whether the account has an authenticator app: asked once per request (`clubs.access`).
+    _has_second_factor: bool
 
     class Meta:
         verbose_name = _("membre")

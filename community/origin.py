@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
-from django.http.request import is_same_domain, split_domain_port, validate_host
+from django.http.request import split_domain_port, validate_host
+from django.utils.http import is_same_domain
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -63,7 +64,7 @@ def own_origin(scope: dict) -> tuple[str, str, int] | None:
 
 def is_site_origin(origin: str | None, scope: dict) -> bool:
     parsed = _origin(origin) if origin else None
-    if parsed is None:
+    if origin is None or parsed is None:
         return False
     trusted = [own_origin(scope), _origin(settings.SITE_URL)]
     exact = [entry for entry in settings.CSRF_TRUSTED_ORIGINS if "*" not in entry]

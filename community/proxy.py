@@ -88,7 +88,7 @@ def forwarded_scope(scope: dict) -> dict:
     if not is_trusted_proxy(peer):
         kept = [(key, value) for key, value in headers if key.lower() not in FORWARDING_HEADERS]
         return {**scope, "headers": kept}
-    changed = {}
+    changed: dict[str, object] = {}
     client = _address(_last_value(headers, b"x-forwarded-for") or "")
     if client is not None:
         changed["client"] = (str(client), 0)

@@ -9,7 +9,7 @@ from .models import User
 
 
 def directory(
-    viewer,
+    viewer: User,
     *,
     club: Club | None = None,
     role: str = "",

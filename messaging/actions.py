@@ -5,6 +5,7 @@ message. As a safety net they refuse (PermissionDenied) an actor who is not a me
 moderator where one is needed."""
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -41,6 +42,10 @@ MAX_TITLE_LENGTH = 200
 MAX_POST_LENGTH = 50_000
 MAX_REASON_LENGTH = 500
 LOCKED_MESSAGE = gettext_lazy("Ce fil est verrouillé : on n'y répond plus.")
+
+#: A file as the forms hand it over.
+Upload: TypeAlias = "UploadedFile[bytes]"
+
 
 # --- Checks -------------------------------------------------------------------------------------
 
@@ -147,14 +152,13 @@ def _refresh_summary(thread: Thread) -> None:
     If the accepted answer disappeared, the thread is no longer solved (and says so live)."""
     # The caller's instance may be stale (an answer accepted since it was loaded): lock the row
     # and start from what is stored, so that saving does not write old values back.
-    Thread.objects.select_for_update().filter(pk=thread.pk).exists()
+    Thread.objects.select_for_update().filter(id=thread.id).exists()
     thread.refresh_from_db(fields=["post_count", "last_post", "accepted_answer"])
     visible = thread.posts.filter(visible_posts())
     thread.post_count = visible.count()
     thread.last_post = visible.order_by("-id").first()
-    answer_gone = bool(thread.accepted_answer_id) and not (
-        visible.filter(pk=thread.accepted_answer_id).exists()
-    )
+    answer_id = thread.accepted_answer_id
+    answer_gone = answer_id is not None and not visible.filter(pk=answer_id).exists()
     if answer_gone:
         thread.accepted_answer = None
     thread.save(update_fields=["post_count", "last_post", "accepted_answer"])
@@ -201,7 +205,7 @@ def _create_post(
     thread: Thread,
     source: str,
     client_id: str,
-    uploads: Sequence[UploadedFile],
+    uploads: Sequence[Upload],
     first: bool = False,
 ) -> tuple[Post, bool]:
     """The new post, and True; or the post another request made with the same client id, and
@@ -246,7 +250,9 @@ def _count_in_thread(post: Post, *, even_if_locked: bool) -> None:
 
 def _tell_members(post: Post, mentioned: set[int], *, first: bool) -> None:
     """Notifications: mentions, then the club of a new thread or the followers of a reply."""
-    told = notices.mentioned(post, mentioned) | {post.author_id}
+    told = notices.mentioned(post, mentioned)
+    if post.author_id is not None:
+        told.add(post.author_id)
     if first:
         notices.thread_started(post, already_told=told)
     else:
@@ -261,7 +267,7 @@ def start_thread(
     title: str,
     source: str,
     client_id: str = "",
-    uploads: Sequence[UploadedFile] = (),
+    uploads: Sequence[Upload] = (),
 ) -> Thread:
     """Open a thread with its first post. The same client id sent twice makes one thread."""
     _require_member(author, club)
@@ -307,7 +313,7 @@ def post_reply(
     thread: Thread,
     source: str,
     client_id: str = "",
-    uploads: Sequence[UploadedFile] = (),
+    uploads: Sequence[Upload] = (),
 ) -> Post:
     """Reply in a thread. The same client id sent twice (or concurrently) makes one post."""
     rights = _rights_in(author, thread)
@@ -600,7 +606,7 @@ def forget_person(*, person: User) -> None:
 def remove_uploads_of(*, uploader: User) -> int:
     """The files a member uploaded leave with their account: rows now, files after commit."""
     uploaded = list(Attachment.objects.filter(uploaded_by=uploader))
-    names = [attachment.file.name for attachment in uploaded]
+    names = [attachment.file.name for attachment in uploaded if attachment.file.name]
     Attachment.objects.filter(pk__in=[attachment.pk for attachment in uploaded]).delete()
     after_commit.delete_files(names)
     return len(uploaded)

@@ -393,7 +393,7 @@ def store(*, post, checked_uploads: Sequence[CheckedUpload], uploader) -> list[A
             uploaded_by=uploader,
             original_name=checked.name,
             content_type=checked.content_type,
-            size=upload.size,
+            size=upload.size or 0,
             is_image=checked.is_image,
         )
         # The storage name is built by `attachment_path`: only the extension of this name is kept.

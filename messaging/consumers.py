@@ -41,7 +41,7 @@ def frame_too_big(text: str) -> bool:
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
-    async def connect(self):
+    async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -104,9 +104,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.dispatch_frame(frame)
 
     async def dispatch_frame(self, frame: dict) -> None:
-        handler = (
-            frames.HANDLERS.get(frame.get("type")) if isinstance(frame.get("type"), str) else None
-        )
+        kind = frame.get("type")
+        handler = frames.HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is None:
             await self.send_frame(
                 {

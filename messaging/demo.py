@@ -538,6 +538,7 @@ def _seed_long_thread(club: Club, now, log) -> None:
     Post.objects.bulk_create(posts, batch_size=500)
     ids = list(thread.posts.order_by("id").values_list("id", "author_id"))
     last = thread.posts.order_by("-id").first()
+    assert last is not None  # the posts just made
     Thread.objects.filter(pk=thread.pk).update(
         post_count=len(ids), last_post=last, last_activity_at=last.created_at
     )

@@ -6,6 +6,7 @@ link schemes — a second, independent barrier should the first ever let somethi
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -61,13 +62,17 @@ def _lower_headings(state) -> None:
             token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
 
 
+class _SafeLinks(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return url.split(":", 1)[0].lower() in ALLOWED_SCHEMES or ":" not in url
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md = _SafeLinks("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
     md.inline.ruler.before("emphasis", "mention", _mention_rule)
     md.add_render_rule("mention", _render_mention)
     md.core.ruler.push("lower_headings", _lower_headings)
-    md.validateLink = lambda url: url.split(":", 1)[0].lower() in ALLOWED_SCHEMES or ":" not in url
     return md
 
 
@@ -88,7 +93,7 @@ def sanitise(html: str) -> str:
 def render(source: str, *, mention_urls: dict[str, str] | None = None) -> Rendered:
     """Safe HTML for a post. `mention_urls` maps the handles that may be mentioned (the club's
     members) to their profile URL; any other @word stays plain text."""
-    env = {"mention_urls": mention_urls or {}}
+    env: dict[str, Any] = {"mention_urls": mention_urls or {}}
     html = _MARKDOWN.render(source, env)
     return Rendered(html=sanitise(html), mentioned_handles=env.get("mentioned", set()))
 

@@ -88,6 +88,9 @@ class Post(models.Model):
         expression=FrenchDocument("source"), output_field=SearchVectorField(), db_persist=True
     )
 
+    #: [(kind, emoji, count, mine)], given by `selectors.attach_reactions` to the posts it shows.
+    reaction_summary: list[tuple[str, str, int, bool]]
+
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from clubs import access
 from clubs.models import Club
+from community.models import User
 
 from .models import (
     Attachment,
@@ -23,7 +24,7 @@ from .models import (
 VISIBLE = visible_posts()
 
 
-def thread_for(user, slug: str, pk: int) -> tuple[Thread, access.ThreadRights]:
+def thread_for(user: access.Person, slug: str, pk: int) -> tuple[Thread, access.ThreadRights]:
     """A thread of the club `slug` that the user may read, with their rights in it."""
     club, membership = access.access_club_content(user, slug)
     thread = Thread.objects.filter(pk=pk, club=club).select_related("club", "author__profile")
@@ -33,7 +34,7 @@ def thread_for(user, slug: str, pk: int) -> tuple[Thread, access.ThreadRights]:
     return found, access.thread_rights(user, membership, found)
 
 
-def post_for(user, slug: str, pk: int) -> tuple[Post, access.ThreadRights]:
+def post_for(user: access.Person, slug: str, pk: int) -> tuple[Post, access.ThreadRights]:
     """A post of a thread of the club `slug` that the user may read, with their rights in its
     thread."""
     club, membership = access.access_club_content(user, slug)
@@ -47,7 +48,7 @@ def post_for(user, slug: str, pk: int) -> tuple[Post, access.ThreadRights]:
     return found, access.thread_rights(user, membership, found.thread)
 
 
-def attachment_for(user, slug: str, pk: int) -> Attachment:
+def attachment_for(user: access.Person, slug: str, pk: int) -> Attachment:
     """An attachment of a visible post of the club `slug`, for a member of that club."""
     club, _membership = access.access_club_content(user, slug)
     found = (
@@ -80,7 +81,7 @@ THREAD_FILTERS = {
 }
 
 
-def club_threads(club: Club, user, *, filter_name: str = "") -> QuerySet[Thread]:
+def club_threads(club: Club, user: User, *, filter_name: str = "") -> QuerySet[Thread]:
     """The club's threads, pinned first then by last activity, each annotated with
     `last_read` (None if never opened), `unread_count` (visible posts after it) and `followed`."""
     read = ReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_post_id")
@@ -145,7 +146,7 @@ def _posts_of(thread: Thread) -> QuerySet[Post]:
 
 
 def post_window(
-    thread: Thread, user, *, from_id: int | None = None, before_id: int | None = None
+    thread: Thread, user: User, *, from_id: int | None = None, before_id: int | None = None
 ) -> PostWindow:
     """Posts from `from_id` on, or the posts just before `before_id`, or (neither) the last
     ones; with their reactions summarised for `user`."""
@@ -166,7 +167,7 @@ def post_window(
     return PostWindow(found, has_before=bounds["before"] > 0, has_after=bounds["after"] > 0)
 
 
-def attach_reactions(posts: list[Post], user) -> None:
+def attach_reactions(posts: list[Post], user: User | None) -> None:
     """Give each post `reaction_summary`: [(kind, emoji, count, mine)] in the fixed order."""
     rows = (
         Reaction.objects.filter(post__in=[p.pk for p in posts])
@@ -185,7 +186,7 @@ def reaction_summary(counts: dict[str, tuple[int, bool]]) -> list[tuple[str, str
     return [(kind, emoji, *counts.get(kind, (0, False))) for kind, emoji in Reaction.Kind.choices]
 
 
-def read_position(thread: Thread, user) -> int | None:
+def read_position(thread: Thread, user: User) -> int | None:
     """The id of the last post the member has read in this thread, or None if never opened."""
     return (
         ReadState.objects.filter(thread=thread, user=user)
@@ -201,7 +202,7 @@ def first_unread_id(thread: Thread, last_read: int | None) -> int | None:
     return posts.order_by("id").values_list("id", flat=True).first()
 
 
-def subscription_level(thread: Thread, user) -> str | None:
+def subscription_level(thread: Thread, user: User) -> str | None:
     return (
         ThreadSubscription.objects.filter(thread=thread, user=user)
         .values_list("level", flat=True)
@@ -213,14 +214,15 @@ def first_post_id(thread: Thread) -> int | None:
     return thread.posts.order_by("id").values_list("id", flat=True).first()
 
 
-def unread_threads_by_club(user) -> dict[int, int]:
+def unread_threads_by_club(user: access.Person) -> dict[int, int]:
     """For each of the member's clubs with unread posts, how many threads have some. One query."""
     if not access.is_active_user(user):
         return {}
     # The read state of the thread (of the outer query, not of each post: PostgreSQL then looks
     # it up once per thread and scans only the posts after it, instead of once per post).
-    read = ReadState.objects.filter(thread=OuterRef(OuterRef("pk")), user=user)
-    read = read.values("last_read_post_id")
+    read = ReadState.objects.filter(thread=OuterRef(OuterRef("pk")), user=user).values(
+        "last_read_post_id"
+    )
     unread_post = Post.objects.filter(
         VISIBLE, thread=OuterRef("pk"), id__gt=Coalesce(Subquery(read[:1]), Value(0))
     )

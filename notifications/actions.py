@@ -3,6 +3,7 @@ call `notify` or `notify_many` inside their own transaction; the emails and the 
 count leave after commit (see `delivery`)."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +56,7 @@ def notify_many(
     nor for the actor). `emailed_elsewhere`: the event already sends its own email (an
     invitation, the answer to a join request), so no second one leaves."""
     actor_id = actor.pk if actor else None
-    ids = {getattr(r, "pk", r) for r in recipients} - {actor_id}
+    ids = {r if isinstance(r, int) else r.pk for r in recipients} - {actor_id}
     preferences = selectors.preferences_of(ids)
     built = [
         _build(
@@ -77,7 +78,7 @@ def notify_many(
     return created
 
 
-def notify(*, recipient: User, **fields) -> Notification | None:
+def notify(*, recipient: User, **fields: Any) -> Notification | None:
     """Tell one person (see `notify_many`); None if they chose not to be told."""
     created = notify_many(recipients=[recipient], **fields)
     return created[0] if created else None

@@ -27,7 +27,10 @@ from .models import Channel, Frequency, Kind, Notification, NotificationPreferen
 
 logger = logging.getLogger(__name__)
 
-PERIODS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
+PERIODS: dict[str, timedelta] = {
+    Frequency.DAILY: timedelta(days=1),
+    Frequency.WEEKLY: timedelta(days=7),
+}
 # A timer that runs a little early must not skip a day: a digest is due an hour before its time.
 SLACK = timedelta(hours=1)
 MAX_NEW_THREADS = 10

@@ -2,28 +2,31 @@
 whether the recipient may still hear about each notification's club: a member removed from a
 club between the event and the delivery sees, receives and is emailed nothing about it."""
 
+from collections.abc import Collection
+
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from clubs import access
+from community.models import User
 
 from .models import Audience, Notification, NotificationPreference
 
 PER_PAGE = 20
 
 
-def preference_of(user) -> NotificationPreference:
+def preference_of(user: User) -> NotificationPreference:
     """The member's preferences (unsaved defaults if they never chose)."""
     found = NotificationPreference.objects.filter(user=user).first()
     return found or NotificationPreference(user=user)
 
 
-def preferences_of(user_ids) -> dict[int, NotificationPreference]:
+def preferences_of(user_ids: Collection[int]) -> dict[int, NotificationPreference]:
     """Preferences of many members in one query, with defaults for those who never chose."""
     found = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=user_ids)}
     return {pk: found.get(pk) or NotificationPreference(user_id=pk) for pk in user_ids}
 
 
-def _still_allowed(user) -> Q:
+def _still_allowed(user: User) -> Q:
     return (
         Q(club__isnull=True)
         | Q(audience=Audience.MEMBERS, club__in=access.readable_clubs(user))
@@ -32,7 +35,7 @@ def _still_allowed(user) -> Q:
     )
 
 
-def deliverable(user) -> QuerySet[Notification]:
+def deliverable(user: access.Person) -> QuerySet[Notification]:
     """The user's notifications they may still receive now."""
     if not access.is_active_user(user):
         return Notification.objects.none()
@@ -42,10 +45,10 @@ def deliverable(user) -> QuerySet[Notification]:
 _UNREAD = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
 
 
-def notifications_page_list(user) -> QuerySet[Notification]:
+def notifications_page_list(user: access.Person) -> QuerySet[Notification]:
     """The notifications page: unread first, then newest first."""
     return deliverable(user).select_related("club").order_by(_UNREAD.desc(), "-created_at", "-pk")
 
 
-def unread_count(user) -> int:
+def unread_count(user: access.Person) -> int:
     return deliverable(user).filter(read_at__isnull=True).count()

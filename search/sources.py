@@ -9,6 +9,7 @@ accent- and case-insensitive substrings. Adding a source means one more class in
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
@@ -29,6 +30,9 @@ from cms.selectors import guides_for
 from community.fulltext import CONFIG, ContainsTerm, fold, folded_terms
 from messaging.models import Post, Thread
 from messaging.selectors import VISIBLE
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Private-use characters mark the matched words until the text is escaped; they are removed
 # from the searched text first, so that no member can forge a mark.
@@ -58,7 +62,7 @@ class Hit:
     title: SafeString
     url: str
     snippet: SafeString
-    details: list[str]
+    details: list["StrOrPromise"]
 
 
 # --- Marking matched words ----------------------------------------------------------------------
@@ -326,7 +330,7 @@ class Group:
     when the member chose this type, the first few otherwise)."""
 
     key: str
-    label: str
+    label: "StrOrPromise"
     count: int
     hits: list[Hit]
     page: Page | None = None

@@ -1,6 +1,9 @@
 """What the actions of every subject share (private to the package): the audit-log entry, the
 moderator check, and the checks of an archived club, a choice and a message."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -22,7 +25,7 @@ def log_event(
     kind: str,
     target_user: User | None = None,
     target_email: str = "",
-    **detail,
+    **detail: Any,
 ) -> MembershipEvent:
     return MembershipEvent.objects.create(
         club=club,
@@ -47,7 +50,7 @@ def ensure_active(club: Club) -> None:
         raise ActionError(_("Ce club est archivé : il n'accueille plus de membres."), "archived")
 
 
-def check_choice(value: str, choices, message: str) -> None:
+def check_choice(value: str, choices: Iterable[tuple[str, object]], message: str) -> None:
     if value not in {choice for choice, _label in choices}:
         raise ActionError(message, "invalid_choice")
 

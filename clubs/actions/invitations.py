@@ -1,7 +1,7 @@
 """Invitations: one address or a list (with a report per address), resent, revoked, accepted,
 and the holder of a dead link asking for a new one."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -66,7 +66,7 @@ def _invite(*, actor: User, club: Club, email: str, role: str) -> tuple[Invitati
         .first()
     )
     renewed = invitation is not None
-    if renewed:
+    if invitation is not None:
         invitation.token_hash = token_hash
         invitation.role = role
         invitation.invited_by = actor
@@ -158,7 +158,7 @@ class InviteResult:
     outcome: str
     line: int | None = None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         # Unpacks as the pair (email, outcome).
         return iter((self.email, self.outcome))
 
@@ -173,10 +173,10 @@ class InviteReport:
 
     results: list[InviteResult] = field(default_factory=list)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[InviteResult]:
         return iter(self.results)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.results)
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -230,7 +230,9 @@ def invite_many(
         try:
             _invitation, _raw, renewed = _invite(actor=actor, club=club, email=row.email, role=role)
         except ActionError as error:
-            report.results.append(InviteResult(row.email, error.code, row.line))
+            report.results.append(
+                InviteResult(row.email, error.code or InviteOutcome.INVALID, row.line)
+            )
             continue
         outcome = InviteOutcome.ALREADY_INVITED if renewed else InviteOutcome.INVITED
         report.results.append(InviteResult(row.email, outcome, row.line))
@@ -340,7 +342,7 @@ def accept_invitation(*, user: User, raw_token: str) -> Membership:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     membership = Membership.objects.filter(user=user, club=club).first()
     created = membership is None
-    if created:
+    if membership is None:
         membership = Membership.objects.create(
             user=user,
             club=club,

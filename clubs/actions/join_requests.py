@@ -1,6 +1,8 @@
 """Join requests: a person asks to join a listed club, withdraws, or gets the moderators'
 answer by email."""
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -71,11 +73,15 @@ def _pending_request(join_request: JoinRequest) -> JoinRequest:
     return join_request
 
 
-def _record_decision(join_request: JoinRequest, *, actor: User, status: str, message: str) -> None:
-    """Write a moderator's answer, log it, and email the requester after commit."""
+def _record_decision(
+    join_request: JoinRequest, *, actor: User, status: str, message: str
+) -> datetime:
+    """Write a moderator's answer, log it, and email the requester after commit; returns when
+    it was decided."""
+    decided_at = timezone.now()
     join_request.status = status
     join_request.decided_by = actor
-    join_request.decided_at = timezone.now()
+    join_request.decided_at = decided_at
     join_request.decision_message = message
     join_request.save(update_fields=["status", "decided_by", "decided_at", "decision_message"])
     approved = status == JoinRequest.Status.APPROVED
@@ -88,6 +94,7 @@ def _record_decision(join_request: JoinRequest, *, actor: User, status: str, mes
     )
     _send_join_decision_on_commit(join_request)
     notices.join_decided(join_request, actor=actor)
+    return decided_at
 
 
 @transaction.atomic
@@ -121,11 +128,13 @@ def approve_join_request(
     message = check_message(message)
     if access.is_banned(join_request.user, club):
         raise ActionError(_("Cette personne est exclue du club."), "banned")
-    _record_decision(join_request, actor=actor, status=JoinRequest.Status.APPROVED, message=message)
+    decided_at = _record_decision(
+        join_request, actor=actor, status=JoinRequest.Status.APPROVED, message=message
+    )
     membership, _created = Membership.objects.get_or_create(
         user=join_request.user,
         club=club,
-        defaults={"role": Role.MEMBER, "invited_by": actor, "joined_at": join_request.decided_at},
+        defaults={"role": Role.MEMBER, "invited_by": actor, "joined_at": decided_at},
     )
     return membership
 

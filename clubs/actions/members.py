@@ -1,6 +1,8 @@
 """Members: roles, removal, leaving, bans. The club keeps at least one owner; a moderator never
 acts on an owner, and only staff ban one."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +19,13 @@ LAST_OWNER_MESSAGE = gettext_noop("Le club doit garder au moins un·e propriéta
 
 
 def _end_membership(
-    membership: Membership | None, *, club: Club, actor: User, user: User, kind: str, **detail
+    membership: Membership | None,
+    *,
+    club: Club,
+    actor: User,
+    user: User,
+    kind: str,
+    **detail: Any,
 ) -> None:
     """Record that someone lost access to the club (removed, left, banned) and delete their
     membership: its deletion announces the loss, whatever else follows (clubs.signals)."""

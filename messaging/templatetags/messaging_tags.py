@@ -55,7 +55,7 @@ REACTION_LABELS = {
 @register.simple_tag
 def reaction_label(kind: str) -> str:
     """What a reaction means, for screen readers (the emoji alone is read inconsistently)."""
-    return REACTION_LABELS.get(kind, kind)
+    return str(REACTION_LABELS.get(kind, kind))
 
 
 @register.inclusion_tag("messaging/_unread_badge.html", takes_context=True)

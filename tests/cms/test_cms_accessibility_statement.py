@@ -35,7 +35,9 @@ TESTED_PAGE_TYPES = [
 def statement_text(client) -> str:
     response = client.get("/accessibilite/")
     assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser").main.get_text(" ", strip=True)
+    main = BeautifulSoup(response.content, "html.parser").main
+    assert main is not None
+    return main.get_text(" ", strip=True)
 
 
 def test_the_statement_lists_every_page_type_checked_and_the_checks(client, demo_data):

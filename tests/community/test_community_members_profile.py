@@ -10,7 +10,7 @@ from django.urls import reverse
 from pages import html, words
 from PIL import Image
 
-from community.france import luhn_valid
+from community.france import DEPARTEMENTS, validate_siret
 from community.models import Profile
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +49,48 @@ def field_errors(response, name) -> str:
     return " ".join(response.context["form"].errors.get(name, []))
 
 
-def test_the_luhn_check_accepts_real_sirets_and_refuses_a_typo():
-    assert luhn_valid(VALID_SIRET)
-    assert not luhn_valid("73282932000075")
+# La Poste's establishments (SIREN 356000000) do not follow the Luhn checksum: their digits add
+# up to a multiple of 5; only the head office's, 35600000000048, follows it.
+LA_POSTE_HEAD_OFFICE = "35600000000048"
+LA_POSTE_ESTABLISHMENT = "35600000049837"
+
+
+@pytest.mark.parametrize("siret", [VALID_SIRET, LA_POSTE_HEAD_OFFICE, LA_POSTE_ESTABLISHMENT])
+def test_the_siret_check_accepts_real_sirets_la_poste_s_included(siret):
+    validate_siret(siret)
+
+
+@pytest.mark.parametrize("siret", ["73282932000075", "35600000049838", "35600000000049"])
+def test_the_siret_check_refuses_a_typo_la_poste_s_included(siret):
+    with pytest.raises(ValidationError) as refusal:
+        validate_siret(siret)
+    assert refusal.value.code == "siret_checksum"
+
+
+@pytest.mark.parametrize("siret", ["７３２８２９３２０００７４", "7328293200007٤", "7328293200007"])
+def test_the_siret_check_wants_fourteen_plain_digits(siret):
+    with pytest.raises(ValidationError) as refusal:
+        validate_siret(siret)
+    assert refusal.value.code == "siret_format"
+
+
+def test_the_departements_run_from_ain_to_mayotte_with_corsica_and_overseas():
+    codes = [code for code, _label in DEPARTEMENTS]
+    assert len(codes) == 101
+    assert codes[0] == "01" and codes[-1] == "976"
+    assert {"2A", "2B", "971", "972", "973", "974", "976"} <= set(codes)
+    # Corsica is two départements since 1976; the overseas collectivities are not départements.
+    assert not {"20", "975", "977", "978", "988"} & set(codes)
+    assert dict(DEPARTEMENTS)["2A"] == "2A — Corse-du-Sud"
+    assert dict(DEPARTEMENTS)["974"] == "974 — La Réunion"
+
+
+def test_a_member_of_la_poste_saves_its_siret(member_client, member):
+    response = save_profile(member_client, siret="356 000 000 49837", departement="971")
+    assert response.status_code == 302
+    member.profile.refresh_from_db()
+    assert member.profile.siret == LA_POSTE_ESTABLISHMENT
+    assert member.profile.departement == "971"
 
 
 def test_a_member_saves_their_profile(member_client, member):
@@ -73,6 +112,7 @@ def test_a_member_saves_their_profile(member_client, member):
         ("7328293200007", "exactement 14 chiffres"),
         ("7328293200007A", "exactement 14 chiffres"),
         ("73282932000075", "mal recopié"),
+        ("35600000049838", "mal recopié"),
     ],
 )
 def test_a_wrong_siret_is_refused_with_a_french_message(member_client, member, siret, message):

@@ -26,7 +26,8 @@ def snapshot() -> dict:
     for model in apps.get_models():
         if model._meta.app_label in labels:
             rows[model._meta.label] = sorted(
-                tuple(sorted((k, str(v)) for k, v in row.items())) for row in model.objects.values()
+                tuple(sorted((k, str(v)) for k, v in row.items()))
+                for row in model._default_manager.values()
             )
     return rows
 

@@ -15,7 +15,9 @@ def open_page_in_editor(page, base_url, parent_path: str, title: str) -> str:
     page.goto(f"{base_url}{parent_path}")
     page.get_by_role("link", name=title, exact=True).first.click()
     page.wait_for_url(re.compile(r"/edition/pages/\d+/edit/"))
-    return re.search(r"/pages/(\d+)/edit/", page.url).group(1)
+    found = re.search(r"/pages/(\d+)/edit/", page.url)
+    assert found, page.url
+    return found.group(1)
 
 
 def open_add_guide_form(page, base_url):

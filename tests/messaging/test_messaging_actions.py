@@ -81,7 +81,7 @@ def reply(colleague, thread):
 
 
 def first_post(thread: Thread) -> Post:
-    return thread.posts.order_by("id").first()
+    return thread.posts.order_by("id")[0]
 
 
 def read_up_to(user, thread) -> int:

@@ -110,7 +110,7 @@ async def exchange(cookie: bytes, text: str) -> list[dict]:
     try:
         await socket.send_to(text_data=text)
         await socket.send_json_to({"type": "ping", "id": "encore là ?"})
-        frames = []
+        frames: list[dict] = []
         while True:
             output = await socket.receive_output(timeout=5)
             assert output["type"] == "websocket.send", (text, output)  # not closed

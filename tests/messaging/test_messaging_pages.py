@@ -40,7 +40,8 @@ def post_view(name: str, post) -> str:
 
 
 def shown_post_ids(response) -> list[int]:
-    return [int(article["data-post-id"]) for article in html(response).select("article.post")]
+    articles = html(response).select("article.post")
+    return [int(str(article["data-post-id"])) for article in articles]
 
 
 def reply_textarea(response):

@@ -195,6 +195,7 @@ def assert_safe(rendered: str) -> BeautifulSoup:
             assert name not in FORBIDDEN_ATTRIBUTES, rendered
             assert name in allowed, (element.name, name, rendered)
             if name == "href":
+                assert isinstance(value, str), (value, rendered)
                 assert scheme_of(value) in SAFE_SCHEMES | {None}, (value, rendered)
             if name == "class":
                 # Only the mention class on links and a code block's language: no class from the

@@ -241,7 +241,7 @@ db = database_sync_to_async
 def sample_frames(thread: Thread) -> dict[str, dict]:
     """One frame of each type the socket takes, about the world's (locked) thread."""
     stream = after_commit.group_name("club", thread.club_id)
-    last = thread.posts.order_by("-pk").first()
+    last = thread.posts.latest("pk")
     return {
         "ping": {"type": "ping", "id": 1},
         "subscribe": {"type": "subscribe", "stream": stream},

@@ -42,7 +42,7 @@ from clubs import access
 from clubs import actions as club_actions
 from clubs.models import Ban, JoinRequest, Membership, Visibility
 from cms import selectors as cms_selectors
-from cms.models import GuidePage
+from cms.models import GuideIndexPage, GuidePage
 from community import actions as account_actions
 from community import after_commit, event_log
 from community.action_errors import ActionError
@@ -105,7 +105,7 @@ class ModelThread:
 class World(RuleBasedStateMachine):
     """The database world and its model, side by side."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         # Each example runs in a savepoint rolled back at teardown: a clean database each time.
         self._atomic = transaction.atomic()
@@ -615,7 +615,7 @@ class World(RuleBasedStateMachine):
         assert markers_in(exported) <= own, person
 
 
-GUIDE_INDEX = []
+GUIDE_INDEX: list[GuideIndexPage] = []
 
 
 @pytest.mark.django_db

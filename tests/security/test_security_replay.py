@@ -20,8 +20,9 @@ from messaging.models import Reaction
 
 def replayed(club) -> str:
     """Everything a catch-up from the start of the club's stream sends, as one text."""
-    stream = after_commit.group_name("club", club.pk)
-    frames = [event.as_frame() for event in event_log.events_after(stream, 0)]
+    replay = event_log.events_after(after_commit.group_name("club", club.pk), 0)
+    assert replay is not None, "a resync instead of the replay"
+    frames = [event.as_frame() for event in replay]
     return json.dumps(frames, ensure_ascii=False)
 
 

@@ -7,6 +7,7 @@ import re
 
 import requests
 import websockets
+from websockets.typing import Origin
 
 
 class LoopbackSession(requests.Session):
@@ -56,11 +57,15 @@ class Member:
         from that page's origin."""
         origin = base_url or self.base_url
         url = origin.replace("http://", "ws://") + "/ws/live/"
-        return websockets.connect(url, additional_headers={"Cookie": self.cookie()}, origin=origin)
+        return websockets.connect(
+            url, additional_headers={"Cookie": self.cookie()}, origin=Origin(origin)
+        )
 
 
 def csrf_of(page: requests.Response) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
 
 
 async def receive_until(socket, predicate, timeout: float = 5.0) -> dict:

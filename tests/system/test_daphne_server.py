@@ -10,6 +10,7 @@ import requests
 import websockets
 from system_members import run_async
 from websockets.exceptions import ConnectionClosed, WebSocketException
+from websockets.typing import Origin
 
 from messaging.consumers import CLOSE_TOO_BIG
 
@@ -21,7 +22,9 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
 def login(base_url: str, email: str, password: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base_url}/comptes/login/", timeout=10)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert found, page.text
+    token = found.group(1)
     response = session.post(
         f"{base_url}/comptes/login/",
         data={"login": email, "password": password, "csrfmiddlewaretoken": token},
@@ -51,7 +54,9 @@ def live_socket(base_url: str, session: requests.Session):
     """A websocket to the live layer with the session's cookie (use with `async with`)."""
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     ws_url = base_url.replace("http://", "ws://") + "/ws/live/"
-    return websockets.connect(ws_url, additional_headers={"Cookie": cookie}, origin=base_url)
+    return websockets.connect(
+        ws_url, additional_headers={"Cookie": cookie}, origin=Origin(base_url)
+    )
 
 
 def test_a_demo_account_logs_in_and_pings_over_a_websocket(daphne_server):

@@ -18,6 +18,7 @@ from system_servers import (
     free_port,
     nginx_or_skip,
 )
+from websockets.typing import Origin
 
 pytestmark = pytest.mark.system
 
@@ -83,7 +84,7 @@ def test_the_live_websocket_opens_through_nginx_from_the_site_origin_only(site_b
             async with websockets.connect(
                 site.replace("http://", "ws://") + "/ws/live/",
                 additional_headers={"Cookie": member.cookie()},
-                origin=origin,
+                origin=Origin(origin),
                 open_timeout=10,
             ) as socket:
                 return json.loads(await asyncio.wait_for(socket.recv(), 10))["type"]

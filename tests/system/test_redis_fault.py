@@ -70,13 +70,13 @@ class ReconnectingClient:
             delay = min(delay * 2, 2.0)  # the page caps at 30 s; a test cannot wait that long
 
     async def subscribe(self, socket, stream: str, seq: int | None) -> None:
-        frame = {"type": "subscribe", "stream": stream}
+        frame: dict[str, object] = {"type": "subscribe", "stream": stream}
         if seq is not None:
             frame["after"] = seq
         await socket.send(json.dumps(frame))
 
     async def handle(self, socket, frame: dict) -> None:
-        kind, stream = frame.get("type"), frame.get("stream")
+        kind, stream = frame.get("type"), frame.get("stream", "")
         if kind == "subscribed":
             if self.last_seq[stream] is None:  # a fresh page starts from the current number
                 self.last_seq[stream] = frame["seq"]
@@ -130,7 +130,9 @@ def reply_over_http(member: Member, thread_path: str, text: str):
 def post_id_of(answer) -> int:
     """The new post's id, from the redirect to the thread (…#message-<id>)."""
     assert answer.status_code == 302, answer.status_code
-    return int(re.search(r"#message-(\d+)$", answer.headers["Location"]).group(1))
+    found = re.search(r"#message-(\d+)$", answer.headers["Location"])
+    assert found, answer.headers["Location"]
+    return int(found.group(1))
 
 
 async def wait_for_health(member: Member, status: int, *, within: float) -> dict:
