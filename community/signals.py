@@ -21,10 +21,11 @@ def create_profile_for_new_user(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)
-def recheck_live_pages_when_access_ends(sender, instance, raw=False, update_fields=None, **kwargs):
-    """However an account is deactivated or its password changed (account pages, password
-    reset, the admin, erasure...), its open pages re-check at once: they close if the account is
-    deactivated, or if their session was logged out by the new password."""
+def note_what_the_save_changes(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Whether this save deactivates the account or changes its password, told once the row is
+    written (`recheck_live_pages_when_access_ends`): a page re-checking earlier would still find
+    the account as it was."""
+    instance._access_change = None
     if raw or instance.pk is None:
         return
     if update_fields is not None and not {"is_active", "password"} & set(update_fields):
@@ -33,8 +34,21 @@ def recheck_live_pages_when_access_ends(sender, instance, raw=False, update_fiel
     if before is None:
         return
     if before["is_active"] and not instance.is_active:
-        _announce_lost_access_to_every_club(instance)
+        instance._access_change = "deactivated"
     elif before["password"] != instance.password:
+        instance._access_change = "password"
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def recheck_live_pages_when_access_ends(sender, instance, raw=False, **kwargs):
+    """However an account is deactivated or its password changed (account pages, password
+    reset, the admin, erasure...), its open pages re-check at once: they close if the account is
+    deactivated, or if their session was logged out by the new password."""
+    change = getattr(instance, "_access_change", None)
+    instance._access_change = None
+    if change == "deactivated":
+        _announce_lost_access_to_every_club(instance)
+    elif change == "password":
         after_commit.tell_pages([instance.pk], after_commit.ACCESS_CHANGED)
 
 
