@@ -172,7 +172,7 @@ def daphne(layer: str = "core") -> Server:
     Redis keys start empty (a process stopped earlier leaves its channels in the groups)."""
     forget_redis_keys()
     command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "{port}"]
-    return Server([*command, "community.asgi:application"], env=site_env(layer))
+    return Server([*command, "entrepairs.asgi:application"], env=site_env(layer))
 
 
 def forget_redis_keys() -> None:

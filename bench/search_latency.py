@@ -250,7 +250,7 @@ def main() -> None:
     url = database_url()
     create_database(url)
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "entrepairs.settings")
     import django
 
     django.setup()

@@ -5,8 +5,8 @@ sets it); on top of that: DEBUG off (no query log, no template debugging), one c
 added to the URLs as the baseline of the thread page.
 """
 
-from community.settings import *  # noqa: F403
-from community.settings import STORAGES
+from entrepairs.settings import *  # noqa: F403
+from entrepairs.settings import STORAGES
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"

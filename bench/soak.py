@@ -134,7 +134,7 @@ def prepare(env: dict, members: int) -> list[dict]:
     manage(env, "seed_demo")
     done = subprocess.run(
         [sys.executable, "-c", SETUP_MEMBERS, str(members), ",".join(CLUBS)],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "community.settings"},
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "entrepairs.settings"},
         check=True, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     return json.loads(done.stdout)
@@ -144,7 +144,7 @@ def start_daphne(env: dict, port: int, log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
     with open(log, "wb") as output:
         process = subprocess.Popen(
-            [*command, "community.asgi:application"],
+            [*command, "entrepairs.asgi:application"],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
     deadline = time.monotonic() + 60

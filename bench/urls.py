@@ -8,7 +8,7 @@ page to it is the cost of the page itself.
 from django.http import HttpResponse
 from django.urls import path
 
-from community.urls import urlpatterns as site_urlpatterns
+from entrepairs.urls import urlpatterns as site_urlpatterns
 
 BARE_PATH = "banc-d-essai/vue-nue/"
 

@@ -2,7 +2,7 @@
 
 Re-encoding keeps only pixels: whatever else the upload carried (metadata, a script in a
 comment, a second file appended) is gone. The stored file is served only to the members who
-share a club with its owner (`community.views.avatar`), never from /media/.
+share a club with its owner (`entrepairs.views.avatar`), never from /media/.
 """
 
 import io

@@ -11,7 +11,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 
 from community import after_commit
-from community.asgi import application
+from entrepairs.asgi import application
 
 db = database_sync_to_async
 

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from live_sessions import logged_in_session, socket_of_session
 
-from community import actions, security
+from community import security
+from entrepairs import account_deletion
 from messaging.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +43,7 @@ async def test_deleting_the_account_closes_every_page_of_it(member, author):
     mine = await socket_of_session(await tracked_session(member))
     also_mine = await socket_of_session(await tracked_session(member))
     theirs = await socket_of_session(await tracked_session(author))
-    await db(actions.delete_account)(user=member, erase_posts=False)
+    await db(account_deletion.delete_account)(user=member, erase_posts=False)
     await assert_closed(mine)
     await assert_closed(also_mine)
     await assert_open(theirs)

@@ -5,7 +5,7 @@ import socket
 import pytest
 from django.db.utils import OperationalError
 
-from community import health
+from entrepairs import health
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from allauth.account.adapter import get_adapter
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIRequest
 
-from community.proxy import TrustedProxyMiddleware, forwarded_scope, trusted_networks
+from entrepairs.proxy import TrustedProxyMiddleware, forwarded_scope, trusted_networks
 
 
 def scope_from(peer: str, *headers: tuple[str, str], kind: str = "http") -> dict:

@@ -20,7 +20,7 @@ def test_a_lost_database_gives_the_french_503_page(browser, monkeypatch, error):
     def fail(user):
         raise error
 
-    monkeypatch.setattr("community.views.club_selectors.my_memberships", fail)
+    monkeypatch.setattr("entrepairs.views.club_selectors.my_memberships", fail)
     response = browser.get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -34,7 +34,7 @@ def test_any_other_failure_gives_the_500_page(browser, monkeypatch):
     def fail(user):
         raise ValueError("bug")
 
-    monkeypatch.setattr("community.views.club_selectors.my_memberships", fail)
+    monkeypatch.setattr("entrepairs.views.club_selectors.my_memberships", fail)
     response = browser.get("/")
     assert response.status_code == 500
     assert "Un problème est survenu" in response.content.decode()

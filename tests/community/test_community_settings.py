@@ -22,7 +22,7 @@ SETTINGS_VARIABLES = (
 def run_python(code: str, **variables) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     env.update(variables)
-    env["DJANGO_SETTINGS_MODULE"] = "community.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "entrepairs.settings"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

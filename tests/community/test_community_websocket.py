@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from live_sessions import page_socket, session_cookie
 
-from community.asgi import application
+from entrepairs.asgi import application
 from messaging.consumers import CLOSE_UNAUTHENTICATED
 
 pytestmark = pytest.mark.django_db(transaction=True)

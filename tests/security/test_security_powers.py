@@ -30,7 +30,7 @@ from world import all_routes
 from clubs.models import Role
 from cms.editorial import REVIEWERS
 from community import after_commit
-from community.asgi import application
+from entrepairs.asgi import application
 from messaging import actions
 from messaging.frames import HANDLERS
 from messaging.models import Post, Thread

@@ -43,11 +43,11 @@ from clubs import actions as club_actions
 from clubs.models import Ban, JoinRequest, Membership, Visibility
 from cms import selectors as cms_selectors
 from cms.models import GuideIndexPage, GuidePage
-from community import actions as account_actions
 from community import after_commit, event_log
 from community.action_errors import ActionError
 from community.models import User
-from community.personal_data import posts_section
+from entrepairs import account_deletion
+from entrepairs.personal_data import posts_section
 from messaging import actions as messaging_actions
 from messaging import selectors as messaging_selectors
 from messaging.frames import may_follow
@@ -346,7 +346,7 @@ class World(RuleBasedStateMachine):
         """The person deletes their account, then comes back later with a new one."""
         self.erased_names.add(self.users[person].display_name)
         with committed():
-            account_actions.delete_account(user=self.users[person], erase_posts=erase_posts)
+            account_deletion.delete_account(user=self.users[person], erase_posts=erase_posts)
         for thread in self.threads.values():
             for post in thread.posts.values():
                 if post.author == person:

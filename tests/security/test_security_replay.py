@@ -12,8 +12,8 @@ from django.urls import reverse
 from live_sessions import page_socket, session_cookie
 
 from clubs.models import Role
-from community import actions as account_actions
 from community import after_commit, event_log
+from entrepairs import account_deletion
 from messaging import actions
 from messaging.models import Reaction
 
@@ -158,7 +158,7 @@ async def test_a_deleted_account_leaves_no_name_handle_photo_or_profile_in_the_c
     traces = await database_sync_to_async(traces_of)(someone_who_leaves)
     assert "Claire Martin" in await caught_up(author, club)
 
-    await database_sync_to_async(account_actions.delete_account)(
+    await database_sync_to_async(account_deletion.delete_account)(
         user=someone_who_leaves, erase_posts=erase_posts
     )
 
@@ -178,7 +178,7 @@ async def test_a_mention_of_a_deleted_account_keeps_its_words_and_loses_the_prof
     profile_link = reverse("profile", args=["claire-partie"])
     assert profile_link in await caught_up(author, club)
 
-    await database_sync_to_async(account_actions.delete_account)(
+    await database_sync_to_async(account_deletion.delete_account)(
         user=someone_who_leaves, erase_posts=False
     )
 

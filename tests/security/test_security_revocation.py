@@ -13,7 +13,7 @@ from live_sessions import frames_within, next_event, open_socket, subscribed
 
 from clubs import actions as club_actions
 from clubs.models import Ban, Membership, Role
-from community import actions as account_actions
+from entrepairs import account_deletion
 from messaging import actions as messaging_actions
 from messaging.models import ThreadSubscription
 from notifications.models import Notification
@@ -54,7 +54,7 @@ PATHS = {
     ),
     "row deleted from the shell": lambda w: _membership(w.member, w.club).delete(),
     "deactivation": lambda w: _deactivate(w.member),
-    "account deletion": lambda w: account_actions.delete_account(user=w.member, erase_posts=False),
+    "account deletion": lambda w: account_deletion.delete_account(user=w.member, erase_posts=False),
 }
 
 

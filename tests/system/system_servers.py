@@ -123,7 +123,7 @@ def server_env(tmp_path_factory):
 
 
 DAPHNE_UNIT = ROOT / "deploy" / "entrepairs-daphne@.service"
-APPLICATION = "community.asgi:application"
+APPLICATION = "entrepairs.asgi:application"
 
 
 def daphne_options_of_the_unit() -> list[str]:

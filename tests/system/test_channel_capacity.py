@@ -45,7 +45,7 @@ asyncio.run(burst())
 def received_in_a_burst(**variables) -> int:
     env = {k: v for k, v in os.environ.items() if k not in {"CHANNEL_LAYER", "CHANNEL_CAPACITY"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="community.settings",
+        DJANGO_SETTINGS_MODULE="entrepairs.settings",
         REDIS_URL=redis_url_or_skip(),
         REDIS_PREFIX=f"entrepairs-capacity-{uuid.uuid4().hex[:8]}",
         **variables,

@@ -17,9 +17,8 @@ from django.core.files.storage import default_storage
 
 from clubs import access
 from clubs.models import Membership
+from community.models import User
 from notifications.personal_data import export as notifications_export
-
-from .models import User
 
 SPOOL_BYTES = 8 * 1024 * 1024
 

@@ -42,7 +42,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# The peers whose X-Forwarded-For and X-Forwarded-Proto are believed (community/proxy.py):
+# The peers whose X-Forwarded-For and X-Forwarded-Proto are believed (entrepairs/proxy.py):
 # addresses or networks, comma-separated; set but empty, none. The default, loopback, is the
 # nginx of deploy/ on the same machine; with no proxy (`make run`), only a program of this
 # machine could claim another address, and no other peer is ever believed.
@@ -61,7 +61,8 @@ INSTALLED_APPS = [
     "notifications",
     "cms",
     "search",
-    "community.admin_config.SuperuserAdminConfig",
+    "entrepairs",
+    "entrepairs.admin_config.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,8 +95,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "community.middleware.ContentSecurityPolicyMiddleware",
-    "community.middleware.PermissionsPolicyMiddleware",
+    "entrepairs.middleware.ContentSecurityPolicyMiddleware",
+    "entrepairs.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,15 +105,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "community.middleware.EditorPreviewFramingMiddleware",
+    "entrepairs.middleware.EditorPreviewFramingMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Staff and moderators turn on two-factor authentication before they use their powers.
-    "community.security.RequireMfaForPowersMiddleware",
+    "entrepairs.powers.RequireMfaForPowersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
-ROOT_URLCONF = "community.urls"
-ASGI_APPLICATION = "community.asgi.application"
+ROOT_URLCONF = "entrepairs.urls"
+ASGI_APPLICATION = "entrepairs.asgi.application"
 
 TEMPLATES = [
     {
@@ -125,7 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "community.context_processors.site",
+                "entrepairs.context_processors.site",
                 "clubs.context_processors.my_clubs",
                 "messaging.context_processors.live",
                 "notifications.context_processors.unread_notifications",
@@ -268,7 +269,7 @@ ACCOUNT_RATE_LIMITS = {
     # Entre pairs: following invitation links (guessing tokens is hopeless, but say no early).
     "accept_invitation": "30/m/ip",
 }
-# allauth's limits per address read REMOTE_ADDR, which community.proxy has set from the word of a
+# allauth's limits per address read REMOTE_ADDR, which entrepairs.proxy has set from the word of a
 # trusted proxy (and of nobody else): said here, so that allauth never reads a forwarding header
 # on its own and every limit per address counts the same client.
 ALLAUTH_TRUSTED_PROXY_COUNT = 0
@@ -331,7 +332,7 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "community.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "entrepairs.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # The site's pages run only the project's own files: no inline script or style, nothing from
@@ -352,7 +353,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Wagtail's editor and Django's admin are third-party pages written with inline scripts and
 # styles (and, for some of Wagtail's choosers, eval); they get this relaxed policy, which still
-# forbids other origins. Chosen by path in community.middleware.ContentSecurityPolicyMiddleware.
+# forbids other origins. Chosen by path in entrepairs.middleware.ContentSecurityPolicyMiddleware.
 CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ("/edition/", "/administration-technique/")
 CONTENT_SECURITY_POLICY_ADMIN = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
@@ -369,7 +370,7 @@ PERMISSIONS_POLICY = (
 )
 if not DEBUG:
     # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (which reaches Django
-    # only from TRUSTED_PROXIES: community.proxy drops it from any other peer).
+    # only from TRUSTED_PROXIES: entrepairs.proxy drops it from any other peer).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from community.retention import apply_retention
+from entrepairs.retention import apply_retention
 
 
 class Command(BaseCommand):

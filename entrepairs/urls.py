@@ -3,7 +3,7 @@ from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from . import account_views, security, views
+from . import account_views, powers, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,11 +25,11 @@ urlpatterns = [
     path("edition/login/", views.login_elsewhere, name="wagtail_login_redirect"),
     path(
         "edition/",
-        include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, security.editor_power)),
+        include(decorate_urlpatterns(wagtailadmin_urls.urlpatterns, powers.editor_power)),
     ),
 ]
 
 # Last: Wagtail's page tree (legal pages, guides), each page type deciding who may read it.
 urlpatterns += [path("", include("cms.urls"))]
 
-handler500 = "community.errors.server_error"
+handler500 = "entrepairs.errors.server_error"

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from . import actions
-from .models import Profile, User
+from community.models import Profile, User
+
+from . import account_deletion
 
 
 class ProfileInline(admin.StackedInline):
@@ -42,7 +43,7 @@ class UserAdmin(BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         # The only owner of a club with other members names a successor first, as on the site.
         allowed = super().has_delete_permission(request, obj)
-        return allowed and not (obj is not None and actions.clubs_left_without_owner(obj))
+        return allowed and not (obj is not None and account_deletion.clubs_left_without_owner(obj))
 
     def get_deleted_objects(self, objs, request):
         # The memberships and bans that go with the account are read-only here on purpose: their
@@ -51,4 +52,4 @@ class UserAdmin(BaseUserAdmin):
         return deleted, counts, set(), protected
 
     def delete_model(self, request, obj):
-        actions.delete_account(user=obj, erase_posts=False)
+        account_deletion.delete_account(user=obj, erase_posts=False)

@@ -4,8 +4,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from clubs import access
 from clubs.models import Club, Membership
-
-from .models import User
+from community.models import User
 
 
 def directory(

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET
 from clubs import access as club_access
 from clubs import selectors as club_selectors
 from cms.selectors import guide_index, landing_page, recent_guides_for
+from community.models import Profile
 
 from .health import run_checks
-from .models import Profile
 
 
 @login_not_required

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from clubs import access as club_access
+from community import actions
 from community.action_errors import ActionError
+from community.forms import ProfileForm
+from community.models import Profile
+from community.web import paginate, posted
 
-from . import actions, personal_data, selectors
-from .forms import DeleteAccountForm, DirectoryFilterForm, ProfileForm
-from .models import Profile
-from .web import paginate, posted
+from . import account_deletion, personal_data, selectors
+from .forms import DeleteAccountForm, DirectoryFilterForm
 
 DIRECTORY_PAGE_SIZE = 30
 
@@ -91,10 +93,10 @@ def download_my_data(request):
 def delete_account(request):
     user = request.user
     form = DeleteAccountForm(*posted(request), user=user)
-    blocking = actions.clubs_left_without_owner(user)
+    blocking = account_deletion.clubs_left_without_owner(user)
     if form.is_valid() and not blocking:
         try:
-            actions.delete_account(
+            account_deletion.delete_account(
                 user=user, erase_posts=form.cleaned_data["posts"] == DeleteAccountForm.Posts.ERASE
             )
         except ActionError as error:

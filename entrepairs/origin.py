@@ -5,7 +5,7 @@ their clubs (cross-site websocket hijacking). A browser names the page's origin 
 and port — in every websocket handshake; it must be one of the site's own, judged as Django's
 CSRF check judges the origin of a form:
 
-- the origin of the request itself: its scheme (wss: is https, as community.proxy found it) and
+- the origin of the request itself: its scheme (wss: is https, as entrepairs.proxy found it) and
   its Host header, which must be one of ALLOWED_HOSTS;
 - SITE_URL, the site's public address;
 - one of CSRF_TRUSTED_ORIGINS (`https://*.example.org` for every subdomain, as in Django).

@@ -11,11 +11,10 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from community.emails import absolute_url, build_email
+from community.event_log import purge_old_events
+from community.models import Profile, User
 from notifications.retention import purge as purge_notifications
-
-from .emails import absolute_url, build_email
-from .event_log import purge_old_events
-from .models import Profile, User
 
 logger = logging.getLogger(__name__)
 
