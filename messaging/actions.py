@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from clubs import access
 from clubs.models import Club, Membership
-from community import after_commit
+from community import after_commit, domain_events
 from community.action_errors import ActionError
 from community.models import Profile, User
 from community.ratelimit import within_rate
 
-from . import attachments, events, markdown, notices, tasks
+from . import attachments, events, markdown, tasks
 from .models import (
     Attachment,
     Post,
@@ -249,14 +249,11 @@ def _count_in_thread(post: Post, *, even_if_locked: bool) -> None:
 
 
 def _tell_members(post: Post, mentioned: set[int], *, first: bool) -> None:
-    """Notifications: mentions, then the club of a new thread or the followers of a reply."""
-    told = notices.mentioned(post, mentioned)
-    if post.author_id is not None:
-        told.add(post.author_id)
-    if first:
-        notices.thread_started(post, already_told=told)
-    else:
-        notices.replied(post, already_told=told)
+    """After commit, the mentioned, then the club of a new thread or the followers of a reply
+    are told (notifications.handlers)."""
+    domain_events.announce(
+        domain_events.POST_CREATED, post_id=post.pk, mentioned_ids=sorted(mentioned), first=first
+    )
 
 
 @transaction.atomic
@@ -359,7 +356,11 @@ def edit_post(*, editor: User, post: Post, source: str) -> Post:
     handles = _render_into(post, post.thread.club)
     post.edited_at = timezone.now()
     post.save(update_fields=["source", "html", "edited_at"])
-    notices.mentioned(post, _set_mentions(post, handles))
+    mentioned = _set_mentions(post, handles)
+    if mentioned:
+        domain_events.announce(
+            domain_events.POST_EDITED, post_id=post.pk, mentioned_ids=sorted(mentioned)
+        )
     events.post_changed(post, "post.edited")
     return post
 
@@ -517,7 +518,9 @@ def posts_seen(*, user: User, thread: Thread, post_ids: Sequence[int]) -> None:
     """The member has these posts before their eyes: the notifications that lead to them
     (a mention, a reply) are read."""
     if post_ids:
-        notices.seen(user, thread, post_ids)
+        domain_events.announce(
+            domain_events.POSTS_SEEN, user_id=user.pk, thread_id=thread.pk, post_ids=list(post_ids)
+        )
 
 
 @transaction.atomic
@@ -531,7 +534,7 @@ def report_post(*, reporter: User, post: Post, reason: str) -> Report:
             _("Vous avez déjà signalé ce message ; la modération va le regarder."), "already"
         )
     report = Report.objects.create(post=post, reporter=reporter, reason=reason)
-    notices.reported(report)
+    domain_events.announce(domain_events.POST_REPORTED, report_id=report.pk)
     return report
 
 

@@ -16,9 +16,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from community import after_commit, event_log
-from notifications import selectors as notifications
 
-from . import frames
+from . import badges, frames
 from .frames import FrameError
 
 logger = logging.getLogger(__name__)
@@ -171,7 +170,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         while self.badge_stale:
             self.badge_stale = False
             try:
-                unread = await frames.database_call(lambda: notifications.unread_count(user))()
+                unread = await frames.database_call(lambda: badges.unread(user))()
                 await self.send_frame({"type": "notifications", "unread": unread})
             except Exception:  # the next change or reload counts again; the socket stays
                 logger.warning("Pastille de notifications non mise à jour", exc_info=True)

@@ -8,8 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("notifications")
 
     def ready(self):
-        from community import domain_events
+        from messaging import badges
 
-        from . import actions
+        from . import handlers, selectors
 
-        domain_events.handles(domain_events.ACCESS_ENDED)(actions.drop_club_notifications)
+        handlers.register()
+        badges.count_unread_with(selectors.unread_count)

@@ -3,9 +3,9 @@ time they run (access is checked again then)."""
 
 from django_tasks import task
 
+from . import batches
+
 
 @task()
 def send_email_batch(recipient_id: int) -> int:
-    from . import delivery  # delivery enqueues this task: import it when the task runs
-
-    return delivery.send_email_batch(recipient_id)
+    return batches.send_email_batch(recipient_id)

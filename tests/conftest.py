@@ -3,6 +3,8 @@
 import io
 import itertools
 import os
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 import pytest
 import world
@@ -11,6 +13,8 @@ from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
+from django.db import connections, transaction
+from django.test import TestCase
 from django_tasks import task_backends
 
 from clubs.models import Ban, Club, Invitation, JoinRequest, Membership, Role, Visibility
@@ -218,6 +222,22 @@ def client_for(client):
 # --- Threads and posts --------------------------------------------------------------------------
 
 
+# A thread or a post is written as in production: its transaction commits, and what it leaves for
+# after the commit (events, the notifications of its domain events) runs then.
+
+
+@contextmanager
+def committed(using: str = "default"):
+    """Run what the block leaves for after its commit, as the commit of its transaction would in
+    production, once: blocks nest (a helper writing a post inside a test's own block), and what
+    an inner one ran is not run again by the outer one."""
+    connection = connections[using]
+    start = len(connection.run_on_commit)
+    with TestCase.captureOnCommitCallbacks(using=using, execute=True):
+        yield
+    del connection.run_on_commit[start:]
+
+
 @pytest.fixture
 def make_thread(db):
     def make(
@@ -228,9 +248,10 @@ def make_thread(db):
         source: str = "Bonjour, comment rédigez-vous la délibération ?",
         uploads=(),
     ):
-        return messaging_actions.start_thread(
-            author=author, club=club, title=title, source=source, uploads=list(uploads)
-        )
+        with committed():
+            return messaging_actions.start_thread(
+                author=author, club=club, title=title, source=source, uploads=list(uploads)
+            )
 
     return make
 
@@ -238,21 +259,19 @@ def make_thread(db):
 @pytest.fixture
 def make_post(db):
     def make(thread, author, *, source: str = "Voici notre modèle.", uploads=()):
-        return messaging_actions.post_reply(
-            author=author, thread=thread, source=source, uploads=list(uploads)
-        )
+        with committed():
+            return messaging_actions.post_reply(
+                author=author, thread=thread, source=source, uploads=list(uploads)
+            )
 
     return make
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Run the on-commit callbacks (emails) of the block, as a real commit would."""
-
-    def context():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return context
+def run_on_commit(db):
+    """Run the on-commit callbacks (emails, notifications) of the block, as a real commit
+    would."""
+    return committed
 
 
 # --- Guides (the page tree under the landing page) ------------------------------------------------
@@ -299,9 +318,23 @@ def member_client(client, member):
     return client
 
 
+@contextmanager
+def atomic_then_committed():
+    """`transaction.atomic()` whose end runs what it left for after commit, as the end of an
+    outermost block does in production (inside a test it is only a savepoint)."""
+    with committed(), transaction.atomic():
+        yield
+
+
 @pytest.fixture
-def seed_demo(db):
-    """Run `manage.py seed_demo`; returns what it printed."""
+def seed_demo(db, monkeypatch):
+    """Run `manage.py seed_demo`, each app's seed committed before the next one starts as on a
+    real database (the notifications of messaging's posts exist when notifications' seed runs);
+    returns what it printed."""
+    monkeypatch.setattr(
+        "entrepairs.management.commands.seed_demo.transaction",
+        SimpleNamespace(atomic=atomic_then_committed),
+    )
 
     def run() -> str:
         output = io.StringIO()

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from community import after_commit
+from community import after_commit, domain_events
 from community.action_errors import ActionError
 from community.models import User, normalise_email
 
-from .. import access, bulk, notices, tasks
+from .. import access, bulk, tasks
 from ..models import (
     Ban,
     Club,
@@ -103,7 +103,9 @@ def _invite(*, actor: User, club: Club, email: str, role: str) -> tuple[Invitati
             role=role,
         )
     _send_invitation_on_commit(invitation, raw)
-    notices.invited(invitation, actor=actor)
+    domain_events.announce(
+        domain_events.INVITATION_SENT, invitation_id=invitation.pk, actor_id=actor.pk
+    )
     return invitation, raw, renewed
 
 

@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import after_commit
+from community import after_commit, domain_events
 from community.action_errors import ActionError
 from community.models import User
 
-from .. import access, notices, tasks
+from .. import access, tasks
 from ..models import Club, JoinRequest, Membership, Role
 from ._shared import Kind, check_message, ensure_active, log_event, require_manager
 
@@ -58,7 +58,7 @@ def request_to_join(*, user: User, club: Club, message: str = "") -> JoinRequest
         target_user=user,
         join_request=join_request.pk,
     )
-    notices.join_requested(join_request)
+    domain_events.announce(domain_events.JOIN_REQUESTED, join_request_id=join_request.pk)
     return join_request
 
 
@@ -93,7 +93,9 @@ def _record_decision(
         join_request=join_request.pk,
     )
     _send_join_decision_on_commit(join_request)
-    notices.join_decided(join_request, actor=actor)
+    domain_events.announce(
+        domain_events.JOIN_DECIDED, join_request_id=join_request.pk, actor_id=actor.pk
+    )
     return decided_at
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from clubs import actions as club_actions
 from clubs.models import Membership
 from community.models import Profile
-from notifications import delivery
+from notifications import batches
 from notifications.models import Kind, Notification
 from notifications.tasks import send_email_batch
 
@@ -115,11 +115,11 @@ def test_notifications_within_the_window_leave_in_one_email(
         make_post(thread, moderator, source=f"@{member.profile.handle} deuxième")
         make_post(thread, author, source=f"@{member.profile.handle} troisième")
     # One batch, one task, run NOTIFICATION_GROUP_SECONDS after the first notification.
-    batches = [r for r in deferred_tasks.results if r.task.name == "send_email_batch"]
-    assert len(batches) == 1
-    assert batches[0].args == [member.pk]
+    scheduled = [r for r in deferred_tasks.results if r.task.name == "send_email_batch"]
+    assert len(scheduled) == 1
+    assert scheduled[0].args == [member.pk]
     expected = timezone.now() + timedelta(seconds=300)
-    assert abs(batches[0].task.run_after - expected) < timedelta(seconds=30)
+    assert abs(scheduled[0].task.run_after - expected) < timedelta(seconds=30)
     assert mailoutbox == []
     assert send_email_batch.call(member.pk) == 3
     assert len(mailoutbox) == 1
@@ -136,8 +136,8 @@ def test_a_notification_after_the_batch_left_starts_a_new_one(
     mention(author, member)
     send_email_batch.call(member.pk)
     mention(author, member)
-    batches = [r for r in deferred_tasks.results if r.task.name == "send_email_batch"]
-    assert len(batches) == 2
+    scheduled = [r for r in deferred_tasks.results if r.task.name == "send_email_batch"]
+    assert len(scheduled) == 2
 
 
 def test_a_notification_read_before_the_batch_leaves_is_not_emailed(
@@ -166,9 +166,9 @@ def test_batches_left_behind_are_sent_by_the_safety_net(
     member, author, club, mention, deferred_tasks, mailoutbox
 ):
     mention(author, member)
-    assert delivery.send_stale_batches() == 0  # still within its window
+    assert batches.send_stale_batches() == 0  # still within its window
     Notification.objects.update(created_at=timezone.now() - timedelta(minutes=11))
-    assert delivery.send_stale_batches() == 1
+    assert batches.send_stale_batches() == 1
     assert len(mailoutbox) == 1
 
 

@@ -37,15 +37,16 @@ def test_a_mention_of_oneself_or_of_a_non_member_tells_no_one(
 
 
 def test_an_edit_that_adds_a_mention_tells_only_the_newly_mentioned(
-    member, moderator, author, club, make_thread, make_post
+    member, moderator, author, club, make_thread, make_post, run_on_commit
 ):
     thread = make_thread(club, author)
     post = make_post(thread, author, source=f"@{member.profile.handle} bonjour")
-    messaging_actions.edit_post(
-        editor=author,
-        post=post,
-        source=f"@{member.profile.handle} @{moderator.profile.handle} bonjour",
-    )
+    with run_on_commit():
+        messaging_actions.edit_post(
+            editor=author,
+            post=post,
+            source=f"@{member.profile.handle} @{moderator.profile.handle} bonjour",
+        )
     assert Notification.objects.filter(recipient=member, kind=Kind.MENTION).count() == 1
     assert Notification.objects.filter(recipient=moderator, kind=Kind.MENTION).count() == 1
 
@@ -86,11 +87,12 @@ def test_a_new_thread_tells_the_members_of_its_club_only(
 
 
 def test_a_report_tells_the_moderators_of_the_club(
-    member, moderator, owner, author, club, make_thread, make_post
+    member, moderator, owner, author, club, make_thread, make_post, run_on_commit
 ):
     post = make_post(make_thread(club, author), author)
     Notification.objects.all().delete()
-    messaging_actions.report_post(reporter=member, post=post, reason="Propos déplacés")
+    with run_on_commit():
+        messaging_actions.report_post(reporter=member, post=post, reason="Propos déplacés")
     for user in (moderator, owner):
         notification = Notification.objects.get(recipient=user)
         assert notification.kind == Kind.CLUB_ADMIN
@@ -100,12 +102,14 @@ def test_a_report_tells_the_moderators_of_the_club(
 
 
 def test_a_join_request_tells_the_moderators_and_the_decision_tells_the_requester(
-    moderator, owner, outsider, club
+    moderator, owner, outsider, club, run_on_commit
 ):
-    join_request = club_actions.request_to_join(user=outsider, club=club, message="Bonjour")
+    with run_on_commit():
+        join_request = club_actions.request_to_join(user=outsider, club=club, message="Bonjour")
     assert kinds_of(moderator) == [Kind.CLUB_ADMIN] and kinds_of(owner) == [Kind.CLUB_ADMIN]
     assert "Paul Dehors demande à rejoindre" in Notification.objects.get(recipient=owner).text
-    club_actions.refuse_join_request(actor=moderator, join_request=join_request)
+    with run_on_commit():
+        club_actions.refuse_join_request(actor=moderator, join_request=join_request)
     notification = Notification.objects.get(recipient=outsider)
     assert notification.text == (
         "Votre demande pour rejoindre le club « Secrétaires de mairie » n'a pas été acceptée"
@@ -115,32 +119,36 @@ def test_a_join_request_tells_the_moderators_and_the_decision_tells_the_requeste
     assert JoinRequest.objects.get().status == JoinRequest.Status.REFUSED
 
 
-def test_an_approved_request_says_so(moderator, outsider, club):
+def test_an_approved_request_says_so(moderator, outsider, club, run_on_commit):
     join_request = club_actions.request_to_join(user=outsider, club=club)
-    club_actions.approve_join_request(actor=moderator, join_request=join_request)
+    with run_on_commit():
+        club_actions.approve_join_request(actor=moderator, join_request=join_request)
     assert "est acceptée" in Notification.objects.get(recipient=outsider).text
 
 
 def test_an_invitation_of_someone_with_an_account_tells_them_on_the_site(
-    moderator, outsider, club, make_user
+    moderator, outsider, club, run_on_commit
 ):
-    club_actions.invite_member(actor=moderator, club=club, email=outsider.email)
+    with run_on_commit():
+        club_actions.invite_member(actor=moderator, club=club, email=outsider.email)
     notification = Notification.objects.get(recipient=outsider)
     assert notification.kind == Kind.CLUB_ADMIN
     assert notification.audience == Audience.PERSON
     assert "Nadia Lefèvre vous invite à rejoindre" in notification.text
     assert notification.url == reverse("clubs:detail", args=[club.slug])
     assert not notification.email_pending  # the invitation's own email carries the link
-    club_actions.invite_member(actor=moderator, club=club, email="inconnu@mairie.fr")
+    with run_on_commit():
+        club_actions.invite_member(actor=moderator, club=club, email="inconnu@mairie.fr")
     assert Notification.objects.count() == 1
 
 
 def test_an_invitation_to_a_secret_club_leads_to_the_notifications_not_to_a_404(
-    moderator, outsider, club
+    moderator, outsider, club, run_on_commit
 ):
     club.visibility = Visibility.SECRET
     club.save()
-    club_actions.invite_member(actor=moderator, club=club, email=outsider.email)
+    with run_on_commit():
+        club_actions.invite_member(actor=moderator, club=club, email=outsider.email)
     assert Notification.objects.get(recipient=outsider).url == reverse("notifications:list")
 
 

@@ -7,6 +7,7 @@ from django.db import DatabaseError
 from live_sessions import page_socket, session_cookie
 
 from messaging import actions as messaging_actions
+from messaging import badges
 from notifications import actions, selectors
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -87,7 +88,8 @@ async def test_a_count_that_fails_leaves_the_page_connected_and_the_next_change_
             raise DatabaseError("connexion perdue")
         return real_count(user)
 
-    monkeypatch.setattr(selectors, "unread_count", fails_the_first_time)
+    # The page's badge counts through the counter notifications handed to the transport.
+    monkeypatch.setattr(badges, "_unread_counter", fails_the_first_time)
     await db(messaging_actions.start_thread)(
         author=author, club=club, title="Budget", source="Bonjour"
     )  # the member is told of the new thread: the count fails

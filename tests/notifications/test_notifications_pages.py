@@ -54,6 +54,9 @@ def test_following_a_notification_marks_it_read_and_leads_to_its_target(
     assert notification.read_at is not None
 
 
+# Real commits: the page's reading is told to notifications after its own commit, before the
+# page is rendered, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_reading_a_thread_marks_read_the_notifications_of_the_posts_it_shows(
     client_for, member, author, club, mention
 ):
@@ -121,6 +124,7 @@ def test_a_removed_member_no_longer_sees_notifications_about_the_club(
     assert client.get(reverse("notifications:open", args=[notification.pk])).status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)
 def test_moderation_notifications_stop_when_the_role_goes(
     client_for, moderator, owner, outsider, club
 ):

@@ -1,7 +1,9 @@
 """Fill the site with demonstration data. Idempotent: a second run changes nothing.
 
 Each app that has demo data provides a `demo` module with a `seed(log)` function; they run in the
-order of INSTALLED_APPS, so that an app finds the data of the apps it builds on.
+order of INSTALLED_APPS, so that an app finds the data of the apps it builds on. Each app's seed
+commits on its own: what it announces (a post, an invitation) reaches the apps after it through the
+domain events, which run after commit, as on the live site.
 """
 
 from importlib import import_module
@@ -16,11 +18,11 @@ class Command(BaseCommand):
     help = "Crée les données de démonstration (comptes, clubs, pages). Sans effet si déjà faites."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            for app_config in apps.get_app_configs():
-                module_name = f"{app_config.name}.demo"
-                if find_spec(module_name) is None:
-                    continue
+        for app_config in apps.get_app_configs():
+            module_name = f"{app_config.name}.demo"
+            if find_spec(module_name) is None:
+                continue
+            with transaction.atomic():
                 import_module(module_name).seed(log=self.log)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
 

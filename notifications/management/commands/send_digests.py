@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from notifications import delivery, digest
+from notifications import batches, digest
 
 
 class Command(BaseCommand):
@@ -10,6 +10,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        late = delivery.send_stale_batches()
+        late = batches.send_stale_batches()
         sent = digest.send_digests()
         self.stdout.write(f"{sent} récapitulatif(s) envoyé(s), {late} courriel(s) en retard.")
