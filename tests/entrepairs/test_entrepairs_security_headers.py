@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 
-from tests.community.test_entrepairs_settings import run_python
+from tests.entrepairs.test_entrepairs_settings import run_python
 
 COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
