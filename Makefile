@@ -32,7 +32,7 @@ seed: migrate
 # The demo accounts use their powers without a second factor (README, demo accounts).
 run: seed
 	@echo "Entre pairs : http://$(HOST):$(PORT)/"
-	REQUIRE_MFA_FOR_POWERS=$${REQUIRE_MFA_FOR_POWERS:-0} $(BIN)/daphne -b $(HOST) -p $(PORT) entrepairs.asgi:application
+	PORT=$(PORT) REQUIRE_MFA_FOR_POWERS=$${REQUIRE_MFA_FOR_POWERS:-0} $(BIN)/daphne -b $(HOST) -p $(PORT) entrepairs.asgi:application
 
 # The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto

@@ -4,7 +4,9 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
+
+from community.dates import long_datetime
 
 PARIS = "Europe/Paris"
 
@@ -15,9 +17,8 @@ def absolute_url(path: str) -> str:
 
 def french_datetime(value) -> str:
     """A date and time as French readers expect it, in Europe/Paris: « 12 mars 2026 à 14:30 »."""
-    with translation.override("fr"), timezone.override(PARIS):
-        local = timezone.localtime(value)
-        return f"{formats.date_format(local, 'j F Y')} à {formats.time_format(local, 'H:i')}"
+    with timezone.override(PARIS):
+        return long_datetime(value)
 
 
 def build_email(template: str, to: str, context: dict) -> EmailMultiAlternatives:

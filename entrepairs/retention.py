@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
+from community.dates import long_date
 from community.emails import absolute_url, build_email
 from community.event_log import purge_old_events
 from community.models import Profile, User
@@ -48,8 +49,8 @@ def warn_inactive_members(now) -> int:
             member.email,
             {
                 "user_name": member.display_name,
-                "last_seen": formats.date_format(member.last_login or member.date_joined, "j F Y"),
-                "deadline": formats.date_format(deadline, "j F Y"),
+                "last_seen": long_date(member.last_login or member.date_joined),
+                "deadline": long_date(deadline),
                 "url": absolute_url(reverse("account_login")),
             },
         ).send()

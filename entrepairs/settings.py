@@ -41,7 +41,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, the links of emails follow the port `make run` serves on (`PORT=8080 make run`).
+SITE_URL = os.environ.get(
+    "SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 # The peers whose X-Forwarded-For and X-Forwarded-Proto are believed (entrepairs/proxy.py):
 # addresses or networks, comma-separated; set but empty, none. The default, loopback, is the
 # nginx of deploy/ on the same machine; with no proxy (`make run`), only a program of this
@@ -131,6 +134,8 @@ TEMPLATES = [
                 "messaging.context_processors.live",
                 "notifications.context_processors.unread_notifications",
             ],
+            # Every page writes long dates the French way (« 1er décembre 2026 »).
+            "builtins": ["community.templatetags.french_dates"],
         },
     },
 ]

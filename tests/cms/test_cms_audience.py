@@ -4,6 +4,7 @@ images all follow the same rule (clubs.access)."""
 
 import pytest
 from django.urls import reverse
+from pages import text
 
 from clubs import access
 from clubs.models import Ban
@@ -53,6 +54,17 @@ def test_a_guide_for_every_member_is_read_by_every_member(client_for, guides, pe
     response = client_for(people[who]).get(guides["for_all"].url)
     assert response.status_code == 200
     assert "Pour tous les membres" in response.content.decode()
+
+
+def test_the_audience_reads_as_french_for_one_club_and_for_several(
+    client_for, make_guide, club, other_club, staff
+):
+    one = text(client_for(staff).get(make_guide("Un", audience=[club]).url))
+    assert f"Pour les membres du club {club.name} ·" in one
+    both = make_guide("Deux", audience=[club, other_club], slug="deux")
+    names = sorted([club.name, other_club.name])
+    several = text(client_for(staff).get(both.url))
+    assert f"Pour les membres des clubs {names[0]} et {names[1]}" in several
 
 
 @pytest.mark.parametrize("which", ["targeted", "for_all"])

@@ -39,3 +39,15 @@ def test_the_badge_updates_live_when_another_member_mentions_you(base_url, logge
     first.get_by_role("link").click()
     reader.wait_for_selector("#messages")
     assert "pouvez-vous confirmer le tarif" in reader.content()
+
+
+def test_a_count_of_zero_shows_no_badge(base_url, logged_in_page):
+    # A badge with nothing to count carries `hidden`, which the stylesheet's `.badge` display
+    # must not override.
+    page = logged_in_page("equipe@demo.test")
+    page.goto(f"{base_url}/notifications/")
+    page.get_by_role("button", name="Tout marquer comme lu").click()
+    hidden_badges = page.locator(".badge[hidden]")
+    assert hidden_badges.count() > 0
+    for index in range(hidden_badges.count()):
+        expect(hidden_badges.nth(index)).to_be_hidden()

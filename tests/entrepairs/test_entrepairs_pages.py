@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from pages import html
 
 pytestmark = pytest.mark.django_db
 
@@ -10,6 +11,13 @@ def test_a_visitor_sees_the_public_landing_page(client, demo_data):
     page = client.get("/").content.decode()
     assert "Comment rejoindre Entre pairs" in page
     assert 'href="/comptes/login/"' in page
+
+
+def test_each_page_names_the_site_once_in_its_title(client, demo_data, django_user_model):
+    assert html(client.get("/")).title.string == "Entre pairs"
+    assert html(client.get("/mentions-legales/")).title.string == "Mentions légales — Entre pairs"
+    client.force_login(django_user_model.objects.get(email="secretaire@demo.test"))
+    assert html(client.get(reverse("home"))).title.string == "Accueil — Entre pairs"
 
 
 @pytest.mark.parametrize(

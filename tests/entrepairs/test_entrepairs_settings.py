@@ -16,6 +16,8 @@ SETTINGS_VARIABLES = (
     "EMAIL_HOST",
     "TASKS_BACKEND",
     "CHANNEL_LAYER",
+    "SITE_URL",
+    "PORT",
 )
 
 
@@ -110,3 +112,20 @@ def test_deployment_check_is_clean_in_the_production_configuration():
     result = run_python(code, **env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_email_links_follow_the_port_the_site_is_served_on():
+    link = "from community.emails import absolute_url; print(absolute_url('/invitations/abc/'))"
+    assert (
+        run_python(link, PORT="18100").stdout.strip() == "http://127.0.0.1:18100/invitations/abc/"
+    )
+    explicit = run_python(link, PORT="18100", SITE_URL="https://entrepairs.example/")
+    assert explicit.stdout.strip() == "https://entrepairs.example/invitations/abc/"
+
+
+def test_make_run_hands_its_port_to_the_server():
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=18100"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    server_line = next(line for line in dry_run.stdout.splitlines() if "daphne" in line)
+    assert "PORT=18100 " in server_line and "-p 18100" in server_line
