@@ -183,6 +183,12 @@ def moderators_of(club: Club) -> QuerySet[User]:
     return User.objects.filter(is_active=True, pk__in=managers.values("user_id"))
 
 
+def report_handlers(club: Club, post_author_id: int | None) -> QuerySet[User]:
+    """Who is told of a report on a post: the club's moderators but its author, who may not
+    handle it (`ThreadRights.may_moderate_post`)."""
+    return moderators_of(club).exclude(pk=post_author_id)
+
+
 def readers_of(club: Club) -> QuerySet[User]:
     """The people who may read the club's content now: `readable_clubs` seen from the club's
     side (active accounts, members, not banned). Whoever is told about a thread is one of them."""
@@ -408,6 +414,11 @@ class ThreadRights(_Rights):
 
     def may_report(self, post_author_id: int | None) -> bool:
         return self.read and not self.owns(post_author_id)
+
+    def may_moderate_post(self, post_author_id: int | None) -> bool:
+        """Hide or restore a post, handle the reports on it: a moderator's power, never over
+        their own post (another moderator or the staff decides, and only they are told)."""
+        return self.moderate and not self.owns(post_author_id)
 
 
 def thread_rights(user: Person, membership: Membership | None, thread: ClubThread) -> ThreadRights:

@@ -10,6 +10,7 @@ from clubs import access as club_access
 from clubs import selectors as club_selectors
 from cms.selectors import guide_index, landing_page, recent_guides_for
 from community.models import Profile
+from messaging import selectors as messaging_selectors
 
 from .health import run_checks
 
@@ -28,6 +29,7 @@ def home(request):
         {
             "memberships": club_selectors.my_memberships(request.user),
             "moderation_queue": club_selectors.moderation_queue(request.user),
+            "reports_queue": messaging_selectors.clubs_with_pending_reports(request.user),
             "guides": recent_guides_for(request.user),
             "guide_index": guide_index(),
         },

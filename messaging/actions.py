@@ -67,6 +67,20 @@ def _require_moderator(user: User, thread: Thread) -> None:
     _rights_in(user, thread).require("moderate")
 
 
+def _require_moderator_of_post(user: User, post: Post) -> None:
+    """Hiding, restoring and handling reports are decided by someone other than the author."""
+    rights = _rights_in(user, post.thread)
+    rights.require("moderate")
+    if not rights.may_moderate_post(post.author_id):
+        raise ActionError(
+            _(
+                "C'est votre propre message : un·e autre membre de l'équipe de modération "
+                "en décide."
+            ),
+            "own_post",
+        )
+
+
 def _require_pace(author: User) -> None:
     """However a post arrives (a page, the websocket), a person publishes at most
     POSTS_PER_MINUTE posts a minute: a stolen session or a runaway script cannot flood a club."""
@@ -381,7 +395,7 @@ def delete_post(*, user: User, post: Post) -> Post:
 
 @transaction.atomic
 def hide_post(*, moderator: User, post: Post, reason: str) -> Post:
-    _require_moderator(moderator, post.thread)
+    _require_moderator_of_post(moderator, post)
     reason = _clean_reason(reason, required=True)
     if post.is_hidden:
         raise ActionError(_("Ce message est déjà masqué."), "already_hidden")
@@ -396,7 +410,7 @@ def hide_post(*, moderator: User, post: Post, reason: str) -> Post:
 
 @transaction.atomic
 def restore_post(*, moderator: User, post: Post) -> Post:
-    _require_moderator(moderator, post.thread)
+    _require_moderator_of_post(moderator, post)
     if not post.is_hidden:
         raise ActionError(_("Ce message n'est pas masqué."), "not_hidden")
     post.hidden_at = None
@@ -539,16 +553,21 @@ def report_post(*, reporter: User, post: Post, reason: str) -> Report:
 
 
 @transaction.atomic
-def resolve_report(*, moderator: User, report: Report, hide: bool, note: str = "") -> Report:
-    """Hide the reported post (and close every open report on it) or dismiss the report."""
+def resolve_report(
+    *, moderator: User, report: Report, hide: bool, public_reason: str = "", note: str = ""
+) -> Report:
+    """Hide the reported post (and close every open report on it) or dismiss the report. The
+    public reason is shown to the club in place of the post; the note goes to the reporter
+    alone (and the report's own reason stays with the moderators)."""
     post = report.post
-    _require_moderator(moderator, post.thread)
+    _require_moderator_of_post(moderator, post)
     if report.status != Report.Status.OPEN:
         raise ActionError(_("Ce signalement a déjà été traité."), "already_handled")
     note = _clean_reason(note, required=False)
+    public_reason = _clean_reason(public_reason, required=False) or _("après un signalement")
     status = Report.Status.HIDDEN if hide else Report.Status.DISMISSED
     if hide and not post.is_hidden:
-        hide_post(moderator=moderator, post=post, reason=note or report.reason)
+        hide_post(moderator=moderator, post=post, reason=public_reason)
     reports = Report.objects.filter(post=post, status=Report.Status.OPEN) if hide else [report]
     now = timezone.now()
     for handled in reports:

@@ -27,6 +27,12 @@ def live(request):
     return {
         "live_streams": SimpleLazyObject(lambda: live_streams_for(user)),
         "unread_by_club": SimpleLazyObject(lambda: selectors.unread_threads_by_club(user)),
+        # Read only by the pages that show moderation (the club's tabs, « À traiter »).
+        "pending_reports_by_club": SimpleLazyObject(
+            lambda: {
+                club.pk: club.pending_reports for club in selectors.clubs_with_pending_reports(user)
+            }
+        ),
         # The page sends no frame over it (a longer reply goes through the form, over HTTP).
         "live_max_frame_bytes": settings.LIVE_MAX_FRAME_BYTES,
     }

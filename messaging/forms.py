@@ -94,15 +94,23 @@ class ReportForm(forms.Form):
 
 
 class ResolutionForm(forms.Form):
+    """A moderator's decision on a report speaks to two audiences, each with its own field."""
+
+    public_reason = forms.CharField(
+        label=_("Motif affiché à la place du message, si vous le masquez (facultatif)"),
+        max_length=MAX_REASON_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Les membres du club le lisent. Sans motif, ils lisent « après un signalement »."
+        ),
+    )
     note = forms.CharField(
         label=_("Note pour la personne qui a signalé (facultatif)"),
         max_length=MAX_REASON_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "Elle lui est envoyée par courriel. Si vous masquez le message, elle en devient "
-            "aussi le motif affiché aux membres du club."
-        ),
+        help_text=_("Elle seule la lit, dans le courriel qui lui dit votre décision."),
     )
 
 

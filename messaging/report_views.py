@@ -89,8 +89,17 @@ def report_post(request, slug, pk):
 def reports_queue(request, slug):
     club, membership = _moderated_club(request, slug)
     page = paginate(request, selectors.open_reports(club))
+    # A report on the moderator's own post is shown without the form: another moderator decides.
     rows = [
-        (report, ResolutionForm(prefix=f"signalement-{report.pk}")) for report in page.object_list
+        (
+            report,
+            ResolutionForm(prefix=f"signalement-{report.pk}")
+            if access.thread_rights(request.user, membership, report.post.thread).may_moderate_post(
+                report.post.author_id
+            )
+            else None,
+        )
+        for report in page.object_list
     ]
     return render(
         request,
@@ -126,13 +135,20 @@ def resolve_report(request, slug, pk):
         messages.error(request, _("Choisissez de masquer le message ou de classer le signalement."))
         return redirect(queue_url)
     if not form.is_valid():
-        messages.error(request, _("La note est trop longue (500 caractères au plus)."))
+        messages.error(
+            request,
+            _("Le motif et la note font chacun 500 caractères au plus : raccourcissez-les."),
+        )
         return redirect(queue_url)
     hide = DECISIONS[decision]
     open_before = Report.objects.filter(post=report.post, status=Report.Status.OPEN).count()
     try:
         actions.resolve_report(
-            moderator=request.user, report=report, hide=hide, note=form.cleaned_data["note"]
+            moderator=request.user,
+            report=report,
+            hide=hide,
+            public_reason=form.cleaned_data["public_reason"],
+            note=form.cleaned_data["note"],
         )
     except ActionError as error:
         messages.error(request, str(error))

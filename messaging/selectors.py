@@ -65,8 +65,24 @@ def open_reports(club: Club) -> QuerySet[Report]:
     """Reports waiting for the club's moderators, oldest first."""
     return (
         Report.objects.filter(post__thread__club=club, status=Report.Status.OPEN)
-        .select_related("post__thread", "post__author__profile", "reporter__profile")
+        .select_related("post__thread__club", "post__author__profile", "reporter__profile")
         .order_by("created_at", "pk")
+    )
+
+
+def clubs_with_pending_reports(user: access.Person) -> QuerySet[Club]:
+    """The clubs the user moderates where reports wait for them, each with `pending_reports`:
+    reports on their own posts wait for another moderator and are not counted. One query."""
+    if not access.is_active_user(user):
+        return Club.objects.none()
+    waiting = Q(threads__posts__reports__status=Report.Status.OPEN) & ~Q(
+        threads__posts__author=user
+    )
+    return (
+        access.clubs_moderated_by(user)
+        .annotate(pending_reports=Count("threads__posts__reports", filter=waiting))
+        .filter(pending_reports__gt=0)
+        .order_by("name")
     )
 
 

@@ -321,6 +321,8 @@ def delete_post(request, slug, pk):
 def hide_post(request, slug, pk):
     post, rights = selectors.post_for(request.user, slug, pk)
     rights.require("moderate")
+    if not rights.may_moderate_post(post.author_id):
+        raise PermissionDenied  # its author's own post: another moderator decides
     form = ReasonForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         hidden = perform(

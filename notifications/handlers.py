@@ -230,7 +230,7 @@ def post_reported(*, report_id: int) -> None:
         return
     club = report.post.thread.club
     notifications.notify_many(
-        recipients=access.moderators_of(club).values_list("pk", flat=True),
+        recipients=access.report_handlers(club, report.post.author_id).values_list("pk", flat=True),
         kind=Kind.CLUB_ADMIN,
         text=_("Un message de « %(title)s » a été signalé dans %(club)s")
         % {"title": report.post.thread.title, "club": club.name},

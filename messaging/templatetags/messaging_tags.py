@@ -64,6 +64,12 @@ def unread_badge(context, club):
     return {"count": context.get("unread_by_club", {}).get(club.pk, 0), "club": club}
 
 
+@register.inclusion_tag("messaging/_reports_badge.html", takes_context=True)
+def pending_reports_badge(context, club):
+    """The number of reports waiting for the viewer in the club, beside the moderation tabs."""
+    return {"count": context.get("pending_reports_by_club", {}).get(club.pk, 0)}
+
+
 @register.simple_tag(takes_context=True)
 def page_post(context, post):
     """A post of the thread page (`messaging/_post.html`), rendered once per kind of reader."""

@@ -118,7 +118,7 @@ function adapt(node) {
     author,
     others: !author,
     posters: rights.canPost === "true",
-    moderators: rights.canModerate === "true",
+    moderators: rights.canModerate === "true" && !author, // never over one's own post
     accepter: rights.canAccept === "true",
   };
   for (const control of node.querySelectorAll("[data-visible-to]")) {

@@ -6,11 +6,13 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pages import text
 
 from clubs.models import Role
 from community.action_errors import ActionError
 from messaging import actions, tasks
 from messaging.models import Post, Report
+from notifications.models import Kind, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -403,7 +405,9 @@ def test_an_unknown_decision_changes_nothing(
 def test_a_too_long_note_is_refused(club, member, moderator, post, client_for, run_on_commit):
     report = actions.report_post(reporter=member, post=post, reason="Propos injurieux")
     response = resolve(client_for(moderator), club, report, "hide", "x" * 501, run_on_commit)
-    assert said(response) == ["La note est trop longue (500 caractères au plus)."]
+    assert said(response) == [
+        "Le motif et la note font chacun 500 caractères au plus : raccourcissez-les."
+    ]
     report.refresh_from_db()
     assert report.status == Report.Status.OPEN
 
@@ -417,3 +421,112 @@ def test_resolving_returns_to_the_same_page_of_the_queue(
             resolve_url(club, report), {"decision": "dismiss", "page": "2"}
         )
     assert response["Location"] == queue_url(club) + "?page=2"
+
+
+# --- Two audiences, and never one's own post ----------------------------------------------------
+
+
+def test_the_public_reason_and_the_note_to_the_reporter_go_each_to_its_own_audience(
+    club, member, moderator, post, client_for, run_on_commit
+):
+    report = actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    data = {
+        "decision": "hide",
+        f"signalement-{report.pk}-public_reason": "Propos hors charte",
+        f"signalement-{report.pk}-note": "Merci Claire, c'est traité.",
+    }
+    with run_on_commit():
+        client_for(moderator).post(resolve_url(club, report), data)
+    post.refresh_from_db()
+    assert post.hidden_reason == "Propos hors charte"
+    [message] = mail.outbox
+    assert "Merci Claire, c'est traité." in message.body
+    thread_page = client_for(member).get(permalink(club, post), follow=True).content.decode()
+    assert "Propos hors charte" in thread_page
+    assert "Merci Claire" not in thread_page
+    assert "Propos injurieux" not in thread_page
+
+
+def test_hiding_without_a_public_reason_never_shows_the_note_or_the_report(
+    club, member, moderator, post, client_for, run_on_commit
+):
+    report = actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    resolve(client_for(moderator), club, report, "hide", "Note privée", run_on_commit)
+    post.refresh_from_db()
+    assert post.hidden_reason == "après un signalement"
+
+
+@pytest.fixture
+def promoted_author(club, author):
+    """The author of the reported post has become a moderator of the club."""
+    club.memberships.filter(user=author).update(role=Role.MODERATOR)
+    return author
+
+
+def test_a_moderator_is_not_told_of_reports_on_their_own_post(
+    club, member, moderator, promoted_author, post, run_on_commit
+):
+    with run_on_commit():
+        actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    told = set(
+        Notification.objects.filter(kind=Kind.CLUB_ADMIN).values_list("recipient", flat=True)
+    )
+    assert moderator.pk in told
+    assert promoted_author.pk not in told
+
+
+def test_a_moderator_cannot_handle_a_report_on_their_own_post(
+    club, member, promoted_author, post, client_for
+):
+    report = actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    queue = client_for(promoted_author).get(queue_url(club)).content.decode()
+    assert "C'est votre message : un·e autre membre de l'équipe de modération en décide." in queue
+    assert resolve_url(club, report) not in queue
+    with pytest.raises(ActionError) as refusal:
+        actions.resolve_report(moderator=promoted_author, report=report, hide=False)
+    assert refusal.value.code == "own_post"
+    report.refresh_from_db()
+    assert report.status == Report.Status.OPEN
+
+
+def test_a_moderator_cannot_restore_or_hide_their_own_post(
+    club, moderator, promoted_author, post, client_for
+):
+    actions.hide_post(moderator=moderator, post=post, reason="Hors charte")
+    with pytest.raises(ActionError):
+        actions.restore_post(moderator=promoted_author, post=post)
+    client = client_for(promoted_author)
+    response = client.post(reverse("messaging:restore_post", args=[club.slug, post.pk]))
+    assert response.status_code == 302
+    assert said(response) == [
+        "C'est votre propre message : un·e autre membre de l'équipe de modération en décide."
+    ]
+    post.refresh_from_db()
+    assert post.is_hidden
+    page = client.get(permalink(club, post), follow=True).content.decode()
+    assert reverse("messaging:restore_post", args=[club.slug, post.pk]) not in page
+    hide_url = reverse("messaging:hide_post", args=[club.slug, post.pk])
+    assert client.get(hide_url).status_code == 403
+
+
+# --- What waits for the moderators --------------------------------------------------------------
+
+
+def test_pending_reports_are_counted_in_the_moderation_tabs_and_under_a_traiter(
+    club, member, second_reporter, moderator, post, client_for
+):
+    actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    actions.report_post(reporter=second_reporter, post=post, reason="Attaque personnelle")
+    client = client_for(moderator)
+    queue = text(client.get(queue_url(club)))
+    assert "Signalements 2 signalements à traiter" in queue
+    home = text(client.get(reverse("home")))
+    assert f"À traiter {club.name} : 2 signalements" in home
+
+
+def test_with_nothing_pending_no_count_and_no_a_traiter(club, moderator, post, client_for):
+    client = client_for(moderator)
+    assert "à traiter" not in text(client.get(queue_url(club))).replace(
+        "Aucun signalement à traiter", ""
+    )
+    assert "À traiter" not in text(client.get(reverse("home")))
