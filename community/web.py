@@ -14,6 +14,15 @@ def posted(request, *, with_files: bool = False) -> tuple:
     return (request.POST, request.FILES) if with_files else (request.POST,)
 
 
+def focus_first_error(form) -> None:
+    """The first field in error takes the focus when the page comes back (its error is tied to
+    it by aria-describedby, and Django marks it aria-invalid)."""
+    for name in form.errors:
+        if name in form.fields and not form.fields[name].widget.is_hidden:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
+
+
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """The page asked for by ?page= (the first for a bad value, the last past the end)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from clubs import access
 from community import after_commit
 from community.action_errors import ActionError
-from community.web import perform, posted
+from community.web import focus_first_error, perform, posted
 
-from . import actions, markdown, selectors
+from . import actions, attachments, markdown, selectors
 from .context_processors import live_streams_for
 from .forms import (
     EditForm,
@@ -54,6 +54,15 @@ def _int_param(request, name: str) -> int | None:
 # --- Threads ------------------------------------------------------------------------------------
 
 
+def _field_of(error: ActionError, *, default: str = "source") -> str:
+    """The field of a posting form that a refusal is about: a file, the title, or the text."""
+    if isinstance(error, attachments.AttachmentRefused):
+        return "uploads"
+    if error.code in ("title_required", "title_too_long"):
+        return "title"
+    return default
+
+
 def new_thread(request, slug):
     club, membership = access.access_club_content(request.user, slug)
     if not access.can_post(membership, club):
@@ -71,15 +80,28 @@ def new_thread(request, slug):
                 uploads=form.cleaned_data["uploads"],
             )
         except ActionError as error:
-            form.add_error(None, error)
+            form.add_error(_field_of(error), error)
         else:
             messages.success(request, _("Fil de discussion publié."))
             return redirect(thread_url(thread))
-    return render(request, "messaging/new_thread.html", {"club": club, "form": form})
+    focus_first_error(form)
+    return render(
+        request,
+        "messaging/new_thread.html",
+        {"club": club, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def thread_page(request, slug, pk):
     thread, rights = selectors.thread_for(request.user, slug, pk)
+    reply_form = PostForm(initial={"source": _quoted_source(request, thread)})
+    return _thread_response(request, thread, rights, reply_form)
+
+
+def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
+    """The thread page, its reply form as given (empty, quoting a post, or refused with what
+    was typed)."""
     # Where the page's live updates start from: read before the posts, so none is missed.
     live_streams = live_streams_for(request.user)
     last_read = selectors.read_position(thread, request.user)
@@ -96,7 +118,6 @@ def thread_page(request, slug, pk):
         actions.mark_read(user=request.user, thread=thread, up_to_post_id=window.last_id)
         new_to_them = [p.pk for p in window.posts if last_read is None or p.pk > last_read]
         actions.posts_seen(user=request.user, thread=thread, post_ids=new_to_them)
-    reply_form = PostForm(initial={"source": _quoted_source(request, thread)})
     return render(
         request,
         "messaging/thread.html",
@@ -112,6 +133,7 @@ def thread_page(request, slug, pk):
             "live_streams": live_streams,
             "stream": after_commit.group_name("club", thread.club_id),
         },
+        status=status,
     )
 
 
@@ -130,26 +152,26 @@ def _quoted_source(request, thread) -> str:
 
 @require_POST
 def reply(request, slug, pk):
-    thread, _rights = selectors.thread_for(request.user, slug, pk)
+    """A refused reply comes back on the thread page (400), with what was typed and the error
+    next to its field."""
+    thread, rights = selectors.thread_for(request.user, slug, pk)
     form = PostForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(thread_url(thread) + "#repondre")
-    try:
-        post = actions.post_reply(
-            author=request.user,
-            thread=thread,
-            source=form.cleaned_data["source"],
-            client_id=form.cleaned_data["client_id"],
-            uploads=form.cleaned_data["uploads"],
-        )
-    except ActionError as error:
-        messages.error(request, str(error))
-        return redirect(thread_url(thread) + "#repondre")
-    messages.success(request, _("Réponse publiée."))
-    return redirect(after_writing_url(post))
+    if form.is_valid():
+        try:
+            post = actions.post_reply(
+                author=request.user,
+                thread=thread,
+                source=form.cleaned_data["source"],
+                client_id=form.cleaned_data["client_id"],
+                uploads=form.cleaned_data["uploads"],
+            )
+        except ActionError as error:
+            form.add_error(_field_of(error), error)
+        else:
+            messages.success(request, _("Réponse publiée."))
+            return redirect(after_writing_url(post))
+    focus_first_error(form)
+    return _thread_response(request, thread, rights, form, status=400)
 
 
 def thread_list(request, slug):
@@ -277,14 +299,16 @@ def edit_post(request, slug, pk):
         try:
             actions.edit_post(editor=request.user, post=post, source=form.cleaned_data["source"])
         except ActionError as error:
-            form.add_error(None, error)
+            form.add_error("source", error)
         else:
             messages.success(request, _("Message modifié ; la version précédente reste visible."))
             return redirect(post_url(post))
+    focus_first_error(form)
     return render(
         request,
         "messaging/edit_post.html",
         {"club": post.thread.club, "thread": post.thread, "post": post, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -231,6 +231,16 @@ if (threadId) setInterval(() => send({ type: "viewing", thread: threadId }), 300
 
 // --- The reply form: through the socket when it is open, over HTTP otherwise -------------------
 
+// A form the server refused comes back with its first field in error marked autofocus. Browsers
+// skip autofocus when the address names an anchor (the reply form's #repondre), and focus the
+// anchor once the page has loaded: the field takes the focus after that.
+const refusedField = document.querySelector("form [autofocus]");
+if (refusedField) {
+  const focusField = () => document.activeElement !== refusedField && refusedField.focus();
+  if (document.readyState === "complete") focusField();
+  else window.addEventListener("load", () => setTimeout(focusField));
+}
+
 const replyForm = document.querySelector("form[data-live-reply]");
 const replyError = document.getElementById("erreur-reponse");
 let lastTyping = 0;

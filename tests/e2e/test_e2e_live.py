@@ -1,19 +1,10 @@
 """Journeys in a real browser (Debian's Chromium) against a real daphne server."""
 
-import re
-
 import pytest
-from e2e_browser import wait_until_live
+from e2e_browser import open_cantine_thread, wait_until_live
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
-
-
-def open_cantine_thread(page, base_url):
-    page.goto(f"{base_url}/clubs/secretaires-de-mairie/")
-    page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
-    page.wait_for_selector("#messages")
-    wait_until_live(page)
 
 
 def test_a_reply_posted_in_one_browser_appears_live_in_another(base_url, logged_in_page):

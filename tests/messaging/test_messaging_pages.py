@@ -48,6 +48,29 @@ def reply_textarea(response):
     return html(response).select_one("form[data-live-reply] textarea[name=source]")
 
 
+def error_of(response, field: str) -> str:
+    """The error shown next to a field, which the field names (aria-describedby, aria-invalid)
+    and which takes the focus."""
+    page = html(response)
+    control = page.select_one(f"[name={field}]")
+    error = page.select_one(f"#id_{field}_error")
+    assert error is not None, f"no error next to {field}"
+    assert f"id_{field}_error" in control["aria-describedby"].split()
+    assert control["aria-invalid"] == "true"
+    assert control.has_attr("autofocus")
+    return words(error)
+
+
+def refused_reply(response, field: str) -> str:
+    """A refused reply: the thread page again (400), scrolled to the form, the error next to
+    the field; returns the error."""
+    assert response.status_code == 400
+    form = html(response).select_one("form[data-live-reply]")
+    assert form["action"].endswith("#repondre")
+    assert len(html(response).select("[autofocus]")) == 1
+    return error_of(response, field)
+
+
 @pytest.fixture
 def thread(club, author, make_thread):
     """Bruno Petit's question in the club."""
@@ -139,7 +162,7 @@ def test_a_new_thread_without_title_or_body_is_shown_again_with_errors(
     club, member, client_for, data, fields_in_error
 ):
     response = client_for(member).post(reverse("messaging:new_thread", args=[club.slug]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == fields_in_error
     page = html(response)
     assert page.select_one(".form-errors[role=alert]") is not None
@@ -163,7 +186,7 @@ def test_a_new_thread_sent_twice_with_the_same_client_id_makes_one_thread(club, 
 def test_a_crafted_client_id_is_shown_as_an_error_and_the_text_is_kept(club, member, client_for):
     data = {"title": "Tarif", "source": "Ma question gardée", "client_id": "x" * 65}
     response = client_for(member).post(reverse("messaging:new_thread", args=[club.slug]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = html(response).select_one(".form-errors")
     assert "Envoi à reprendre" in errors.get_text()
     assert "Ma question gardée" in html(response).select_one("textarea[name=source]").get_text()
@@ -242,8 +265,9 @@ def test_a_new_thread_with_a_forbidden_file_shows_an_error_and_creates_nothing(
         reverse("messaging:new_thread", args=[club.slug]),
         {"title": "Outil", "source": "Voici l'outil.", "uploads": [upload(files)]},
     )
-    assert response.status_code == 200
-    assert refusal in " ".join(html(response).select_one(".form-errors").get_text().split())
+    assert response.status_code == 400
+    assert refusal in error_of(response, "uploads")
+    assert "Voici l'outil." in html(response).select_one("textarea[name=source]").get_text()
     assert (Thread.objects.count(), Post.objects.count(), Attachment.objects.count()) == (0, 0, 0)
 
 
@@ -278,7 +302,7 @@ def test_the_thread_page_shows_each_post_with_its_author_organisation_and_paris_
 def test_the_reply_form_carries_a_hidden_client_id(thread, member, client_for):
     response = client_for(member).get(thread_url(thread))
     form = html(response).select_one("form[data-live-reply]")
-    assert form["action"] == thread_view("reply", thread)
+    assert form["action"] == thread_view("reply", thread) + "#repondre"
     assert len(form.select_one("input[type=hidden][name=client_id]")["value"]) == 32
     assert form.select_one("textarea[name=source]").get_text().strip() == ""
 
@@ -523,22 +547,26 @@ def test_a_reply_is_published_and_the_page_shows_it_at_the_end(thread, member, c
 
 
 @pytest.mark.parametrize("source", ["", "   \n  "])
-def test_an_empty_reply_is_refused_with_a_message(thread, member, client_for, source):
-    response = client_for(member).post(
-        thread_view("reply", thread), {"source": source}, follow=True
-    )
-    assert response.redirect_chain == [(thread_url(thread) + "#repondre", 302)]
-    assert flashes(response) == ["Champ requis."]
+def test_an_empty_reply_is_refused_next_to_the_field(thread, member, client_for, source):
+    response = client_for(member).post(thread_view("reply", thread), {"source": source})
+    assert refused_reply(response, "source") == "Champ requis."
+    assert flashes(response) == []
     assert thread.posts.count() == 1
 
 
 def test_a_reply_in_a_locked_thread_is_refused_for_a_member(thread, moderator, member, client_for):
     actions.set_locked(moderator=moderator, thread=thread, locked=True)
-    response = client_for(member).post(
-        thread_view("reply", thread), {"source": "Encore un mot"}, follow=True
-    )
-    assert response.redirect_chain == [(thread_url(thread) + "#repondre", 302)]
-    assert flashes(response) == ["Ce fil est verrouillé : on n'y répond plus."]
+    response = client_for(member).post(thread_view("reply", thread), {"source": "Encore un mot"})
+    assert refused_reply(response, "source") == "Ce fil est verrouillé : on n'y répond plus."
+    assert reply_textarea(response).get_text().strip() == "Encore un mot"
+    assert thread.posts.count() == 1
+
+
+def test_a_reply_too_long_comes_back_with_its_text_and_the_limit(thread, member, client_for):
+    too_long = "Mot " * 12_501
+    response = client_for(member).post(thread_view("reply", thread), {"source": too_long})
+    assert "50000" in refused_reply(response, "source").replace("\u202f", "").replace(" ", "")
+    assert reply_textarea(response).get_text().strip() == too_long.strip()
     assert thread.posts.count() == 1
 
 
@@ -554,10 +582,8 @@ def test_a_moderator_may_reply_in_a_locked_thread(thread, moderator, client_for)
 def test_a_reply_in_an_archived_club_is_refused_with_a_message(
     thread, archived, member, client_for
 ):
-    response = client_for(member).post(
-        thread_view("reply", thread), {"source": "Encore un mot"}, follow=True
-    )
-    assert flashes(response) == ["Ce club est archivé : on n'y écrit plus."]
+    response = client_for(member).post(thread_view("reply", thread), {"source": "Encore un mot"})
+    assert refused_reply(response, "source") == "Ce club est archivé : on n'y écrit plus."
     assert thread.posts.count() == 1
 
 
@@ -607,13 +633,12 @@ def test_a_reply_with_a_forbidden_file_is_refused_and_nothing_is_posted(
     thread, member, client_for, files
 ):
     response = client_for(member).post(
-        thread_view("reply", thread),
-        {"source": "Un outil", "uploads": [exe_upload(files)]},
-        follow=True,
+        thread_view("reply", thread), {"source": "Un outil", "uploads": [exe_upload(files)]}
     )
-    assert response.redirect_chain == [(thread_url(thread) + "#repondre", 302)]
-    [message] = flashes(response)
-    assert message.startswith("Le fichier « outil.exe » n'est pas d'un type accepté.")
+    error = refused_reply(response, "uploads")
+    assert error.startswith("Le fichier « outil.exe » n'est pas d'un type accepté.")
+    assert reply_textarea(response).get_text().strip() == "Un outil"  # what was typed stays
+    assert flashes(response) == []
     assert thread.posts.count() == 1
     assert Attachment.objects.count() == 0
 
@@ -621,11 +646,11 @@ def test_a_reply_with_a_forbidden_file_is_refused_and_nothing_is_posted(
 def test_a_reply_with_too_many_files_is_refused(thread, member, client_for, files):
     uploads = [pdf_upload(files, f"piece-{n}.pdf") for n in range(6)]
     response = client_for(member).post(
-        thread_view("reply", thread), {"source": "Six fichiers", "uploads": uploads}, follow=True
+        thread_view("reply", thread), {"source": "Six fichiers", "uploads": uploads}
     )
-    assert flashes(response) == [
+    assert refused_reply(response, "uploads") == (
         "Un message peut porter 5 pièces jointes au plus (vous en avez joint 6)."
-    ]
+    )
     assert thread.posts.count() == 1
     assert Attachment.objects.count() == 0
 
@@ -687,8 +712,8 @@ def test_an_edit_is_saved_and_the_history_lists_the_previous_version(
 @pytest.mark.parametrize("source", ["", "   "])
 def test_an_empty_edit_is_shown_again_with_an_error(answer, moderator, client_for, source):
     response = client_for(moderator).post(post_view("edit_post", answer), {"source": source})
-    assert response.status_code == 200
-    assert "source" in response.context["form"].errors
+    assert response.status_code == 400
+    assert error_of(response, "source") == "Champ requis."
     answer.refresh_from_db()
     assert answer.source == "Voici notre modèle de délibération."
     assert PostRevision.objects.count() == 0
@@ -697,8 +722,8 @@ def test_an_empty_edit_is_shown_again_with_an_error(answer, moderator, client_fo
 def test_editing_a_deleted_post_is_refused_in_the_form(answer, moderator, client_for):
     actions.delete_post(user=moderator, post=answer)
     response = client_for(moderator).post(post_view("edit_post", answer), {"source": "Retour"})
-    assert response.status_code == 200
-    assert "Ce message a été supprimé ou masqué." in text(response)
+    assert response.status_code == 400
+    assert error_of(response, "source") == "Ce message a été supprimé ou masqué."
     assert PostRevision.objects.count() == 0
 
 
@@ -706,8 +731,9 @@ def test_editing_in_an_archived_club_is_refused_in_the_form(
     answer, archived, moderator, client_for
 ):
     response = client_for(moderator).post(post_view("edit_post", answer), {"source": "Retour"})
-    assert response.status_code == 200
-    assert "Ce club est archivé : on n'y écrit plus." in text(response)
+    assert response.status_code == 400
+    assert error_of(response, "source") == "Ce club est archivé : on n'y écrit plus."
+    assert "Retour" in html(response).select_one("textarea[name=source]").get_text()
     answer.refresh_from_db()
     assert answer.source == "Voici notre modèle de délibération."
 
@@ -1200,7 +1226,8 @@ def test_posting_too_fast_over_http_is_refused_like_over_the_socket(
         response = browser.post(
             url, {"source": f"Réponse n°{n}", "client_id": f"c{n}"}, follow=True
         )
-    assert "Trop de messages en peu de temps" in response.content.decode()
+    assert refused_reply(response, "source").startswith("Trop de messages en peu de temps")
+    assert reply_textarea(response).get_text().strip() == "Réponse n°2"
     assert list(thread.posts.filter(author=member).values_list("source", flat=True)) == [
         "Réponse n°0",
         "Réponse n°1",
