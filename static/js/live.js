@@ -137,6 +137,7 @@ function adapt(node) {
 function applyToThread(frame) {
   const existing = document.getElementById(`message-${frame.post}`);
   if (frame.event === "post.created") {
+    stoppedTyping(frame.author);
     if (existing || document.querySelector('a[rel="next"]')) return; // not at the end: no insert
     const list = document.getElementById("messages");
     list.querySelector(".empty-state")?.remove();
@@ -199,19 +200,27 @@ function showThreadChanged() {
   if (notice) notice.hidden = false;
 }
 
-const typingNames = new Map();
+// Who is writing in this thread, by member: their name and when they last said so.
+const typing = new Map();
 function showTyping(frame) {
+  if (frame.thread !== threadId) return;
+  typing.set(frame.user, { name: frame.name, at: Date.now() });
+  renderTyping();
+  setTimeout(renderTyping, 5100);
+}
+
+function renderTyping() {
   const box = document.getElementById("en-train-d-ecrire");
-  if (!box || frame.thread !== threadId) return;
-  typingNames.set(frame.name, Date.now());
-  const render = () => {
-    const now = Date.now();
-    for (const [name, at] of typingNames) if (now - at > 5000) typingNames.delete(name);
-    const names = [...typingNames.keys()];
-    box.textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "écrivent" : "écrit"}…` : "";
-  };
-  render();
-  setTimeout(render, 5100);
+  if (!box) return;
+  const now = Date.now();
+  for (const [user, { at }] of typing) if (now - at > 5000) typing.delete(user);
+  const names = [...typing.values()].map(({ name }) => name);
+  box.textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "écrivent" : "écrit"}…` : "";
+}
+
+// Their post has arrived: they are no longer writing it.
+function stoppedTyping(user) {
+  if (typing.delete(user)) renderTyping();
 }
 
 function showReaders(frame) {

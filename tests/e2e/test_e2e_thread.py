@@ -28,3 +28,19 @@ def test_a_refused_attachment_keeps_the_text_and_shows_the_error_by_the_field(
     expect(error).to_be_in_viewport()
     assert page.url.endswith("#repondre")
     expect(page.get_by_label("Votre message")).to_have_value(typed)
+
+
+def test_the_typing_line_goes_as_soon_as_the_post_arrives(base_url, logged_in_page):
+    writer = logged_in_page("secretaire@demo.test")
+    reader = logged_in_page("moderatrice@demo.test")
+    open_cantine_thread(writer, base_url)
+    open_cantine_thread(reader, base_url)
+    expect(reader.locator("#lecteurs")).to_contain_text("Claire Martin", timeout=5000)
+    writer.get_by_label("Votre message").press_sequentially("Réponse écrite devant vous")
+    typing_line = reader.locator("#en-train-d-ecrire")
+    expect(typing_line).to_have_text("Claire Martin écrit…")
+    writer.get_by_role("button", name="Publier la réponse").click()
+
+    reader.locator("article.post", has_text="Réponse écrite devant vous").wait_for()
+    # Read once, at the moment the post is in the page: the line went with its arrival.
+    assert typing_line.inner_text() == ""
