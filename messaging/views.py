@@ -107,13 +107,19 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
     last_read = selectors.read_position(thread, request.user)
     first_unread = selectors.first_unread_id(thread, last_read)
     from_id, before_id = _int_param(request, "depuis"), _int_param(request, "avant")
+    open_at = ""  # where the page takes the reader when the address names no post
     if from_id is None and before_id is None:
-        # Open where the reader stopped: the first unread post, or the start of a new thread.
+        # Open where the reader stopped: the first unread post, the start of a thread never
+        # opened, or the latest post when everything is read.
         if last_read is None:
             from_id = 0
         elif first_unread is not None:
             from_id = first_unread
+            open_at = "premier-non-lu"
     window = selectors.post_window(thread, request.user, from_id=from_id, before_id=before_id)
+    first_post_id, last_post_id = selectors.post_ends(thread)
+    if from_id is None and before_id is None and window.last_id:
+        open_at = f"message-{window.last_id}"
     if window.last_id and (last_read is None or window.last_id > last_read):  # never backwards
         actions.mark_read(user=request.user, thread=thread, up_to_post_id=window.last_id)
         new_to_them = [p.pk for p in window.posts if last_read is None or p.pk > last_read]
@@ -127,7 +133,9 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
             "rights": rights,
             "window": window,
             "first_unread": first_unread if first_unread and last_read is not None else None,
-            "first_post_id": selectors.first_post_id(thread),
+            "first_post_id": first_post_id,
+            "last_post_id": last_post_id,
+            "open_at": open_at,
             "subscription": selectors.subscription_level(thread, request.user),
             "reply_form": reply_form,
             "live_streams": live_streams,

@@ -145,6 +145,10 @@ function applyToThread(frame) {
     // Two replies at once may arrive in either order: each takes its place by number.
     const later = [...list.querySelectorAll(":scope > article.post")].find((post) => Number(post.dataset.postId) > frame.post);
     list.insertBefore(fragment(frame.html), later || null);
+    if (!later) {
+      // The way to the latest post leads to this one now.
+      for (const link of document.querySelectorAll('a[data-jump="last"][href^="#"]')) link.href = `#message-${frame.post}`;
+    }
     if (frame.author !== me) {
       announce(`Nouveau message de ${frame.author_name}.`);
       if (!atBottom) showNewMessagesButton(frame.post);
@@ -193,6 +197,12 @@ function showNewMessagesButton(postId) {
     document.body.append(button);
   }
   button.dataset.target ||= `message-${postId}`;
+}
+
+// Opened without naming a post (a link from a search, an email...): go where the reader stopped,
+// as the club page's links do with their anchor.
+if (thread?.dataset.openAt && !location.hash) {
+  document.getElementById(thread.dataset.openAt)?.scrollIntoView();
 }
 
 function showThreadChanged() {

@@ -1,11 +1,45 @@
 """Daily use of a thread page in a real browser: nothing typed is lost, small acts happen in
 place, and both ends of a long thread are one click away."""
 
+import re
+import subprocess
+import sys
+
 import pytest
-from e2e_browser import open_cantine_thread
+from e2e_browser import open_cantine_thread, wait_until_live
 from playwright.sync_api import expect
+from system_servers import ROOT
 
 pytestmark = pytest.mark.e2e
+
+# A thread of 120 posts (three windows), written in turn by Nadia Lefèvre and Claire Martin; the
+# last post is Nadia's, so Claire has one unread post.
+LONG_THREAD = """
+from clubs.models import Club
+from community.models import User
+from messaging import actions
+
+club = Club.objects.get(slug="secretaires-de-mairie")
+claire = User.objects.get(email="secretaire@demo.test")
+nadia = User.objects.get(email="moderatrice@demo.test")
+title = "Un très long fil"
+thread = actions.start_thread(author=claire, club=club, title=title, source="Message 0")
+for n in range(1, 120):
+    actions.post_reply(author=nadia if n % 2 else claire, thread=thread, source=f"Message {n}")
+print(thread.pk)
+"""
+
+
+@pytest.fixture(scope="module")
+def long_thread(server_env, base_url):
+    """The address of a thread of 120 posts, written in the server's database."""
+    env = {**server_env, "POSTS_PER_MINUTE": "1000"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", LONG_THREAD],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    thread_id = done.stdout.strip().splitlines()[-1]
+    return f"{base_url}/clubs/secretaires-de-mairie/fils/{thread_id}/"
 
 
 def test_a_refused_attachment_keeps_the_text_and_shows_the_error_by_the_field(
@@ -44,3 +78,34 @@ def test_the_typing_line_goes_as_soon_as_the_post_arrives(base_url, logged_in_pa
     reader.locator("article.post", has_text="Réponse écrite devant vous").wait_for()
     # Read once, at the moment the post is in the page: the line went with its arrival.
     assert typing_line.inner_text() == ""
+
+
+def test_a_long_thread_opens_at_the_unread_post_and_reaches_both_ends(
+    base_url, logged_in_page, long_thread
+):
+    page = logged_in_page("secretaire@demo.test")
+    page.goto(f"{base_url}/clubs/secretaires-de-mairie/")
+    page.get_by_role("link", name="Un très long fil").click()
+    wait_until_live(page)
+    expect(page.locator("#premier-non-lu")).to_be_in_viewport()
+    expect(page.locator("article.post").get_by_text("Message 119", exact=True)).to_be_in_viewport()
+
+    page.get_by_role("link", name="Aller au premier message", exact=True).click()
+    first = page.locator("article.post").get_by_text("Message 0", exact=True)
+    expect(first).to_be_in_viewport()
+    assert "Messages précédents" not in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="Aller au dernier message").first.click()
+    expect(page).to_have_url(re.compile(r"\?avant="))
+    last = page.locator("article.post").get_by_text("Message 119", exact=True)
+    expect(last).to_be_in_viewport()
+    assert page.locator('a[rel="next"]').count() == 0
+
+
+def test_a_thread_opened_without_an_anchor_still_shows_where_the_reader_stopped(
+    logged_in_page, long_thread
+):
+    page = logged_in_page("moderatrice@demo.test")  # she wrote the last post: all is read
+    page.goto(long_thread)
+    last = page.locator("article.post").get_by_text("Message 119", exact=True)
+    expect(last).to_be_in_viewport()

@@ -426,6 +426,91 @@ def test_the_last_window_has_no_link_to_following_posts(posts, member, client_fo
     assert "Messages précédents" in text(response)
 
 
+# --- Both ends of a long thread -----------------------------------------------------------------
+
+
+@pytest.fixture
+def long_thread(thread, author, member, make_post, settings, small_windows):
+    """Forty posts, two to a window: twenty windows."""
+    settings.POSTS_PER_MINUTE = 1000
+    for n in range(1, 40):
+        make_post(thread, member if n % 2 else author, source=f"Message {n}.")
+    return list(thread.posts.order_by("id").values_list("id", flat=True))
+
+
+def link(response, name: str) -> str:
+    return html(response).find("a", string=name)["href"]
+
+
+def listed_link(client, thread) -> str:
+    """The thread's link on its club's page."""
+    response = client.get(reverse("clubs:detail", args=[thread.club.slug]))
+    [item] = [
+        a for a in html(response).select(".thread-item__title a") if a.get_text() == thread.title
+    ]
+    return item["href"]
+
+
+def test_both_ends_of_a_long_thread_are_one_click_away(
+    thread, long_thread, outsider, make_membership, client_for
+):
+    first, last = long_thread[0], long_thread[-1]
+    make_membership(outsider, thread.club)
+    client = client_for(outsider)  # a newcomer: the thread opens at its start
+    response = client.get(thread_url(thread))
+    assert shown_post_ids(response) == long_thread[:2]
+    assert link(response, "Aller au premier message") == f"#message-{first}"
+    to_last = f"?avant={last + 1}#message-{last}"
+    assert link(response, "Aller au dernier message") == to_last
+    bottom = html(response).select_one(".load-more:has(a[rel=next])")
+    assert bottom.find("a", string="Aller au dernier message")["href"] == to_last
+
+    response = client.get(thread_url(thread) + to_last.split("#")[0])
+    assert shown_post_ids(response) == long_thread[-2:]
+    assert "Messages suivants" not in text(response)
+    assert link(response, "Aller au dernier message") == f"#message-{last}"
+    to_first = link(response, "Aller au premier message")
+    assert to_first == f"?depuis={first}#message-{first}"
+    response = client.get(thread_url(thread) + to_first.split("#")[0])
+    assert shown_post_ids(response) == long_thread[:2]
+
+
+def test_a_reader_with_unread_posts_opens_at_the_first_one_by_its_anchor(
+    thread, long_thread, member, client_for
+):
+    ReadState.objects.update_or_create(
+        user=member, thread=thread, defaults={"last_read_post_id": long_thread[9]}
+    )
+    client = client_for(member)
+    assert listed_link(client, thread) == thread_url(thread) + "#premier-non-lu"
+    response = client.get(thread_url(thread))
+    assert shown_post_ids(response) == long_thread[10:12]
+    page = html(response)
+    assert page.select_one("[data-thread-id]")["data-open-at"] == "premier-non-lu"
+    assert page.select_one("#premier-non-lu").find_next("article")["id"] == (
+        f"message-{long_thread[10]}"
+    )
+
+
+def test_a_reader_who_has_read_everything_opens_at_the_latest_post(
+    thread, long_thread, member, client_for
+):
+    last = long_thread[-1]
+    actions.mark_read(user=member, thread=thread, up_to_post_id=last)
+    client = client_for(member)
+    assert listed_link(client, thread) == thread_url(thread) + f"#message-{last}"
+    response = client.get(thread_url(thread))
+    assert shown_post_ids(response) == long_thread[-2:]
+    assert html(response).select_one("[data-thread-id]")["data-open-at"] == f"message-{last}"
+
+
+def test_a_thread_never_opened_is_listed_without_an_anchor(
+    thread, long_thread, outsider, make_membership, client_for
+):
+    make_membership(outsider, thread.club)
+    assert listed_link(client_for(outsider), thread) == thread_url(thread)
+
+
 @pytest.mark.parametrize(
     "query",
     [
