@@ -197,6 +197,12 @@ def reaction_summary(counts: dict[str, tuple[int, bool]]) -> list[tuple[str, str
     return [(kind, emoji, *counts.get(kind, (0, False))) for kind, emoji in Reaction.Kind.choices]
 
 
+def reaction_counts(post: Post) -> dict[str, int]:
+    """How many members gave each reaction to the post (kinds nobody gave are left out)."""
+    rows = post.reactions.values("kind").annotate(count=Count("id")).values_list("kind", "count")
+    return dict(rows)
+
+
 def read_position(thread: Thread, user: User) -> int | None:
     """The id of the last post the member has read in this thread, or None if never opened."""
     return (

@@ -64,22 +64,6 @@ def test_a_refused_attachment_keeps_the_text_and_shows_the_error_by_the_field(
     expect(page.get_by_label("Votre message")).to_have_value(typed)
 
 
-def test_the_typing_line_goes_as_soon_as_the_post_arrives(base_url, logged_in_page):
-    writer = logged_in_page("secretaire@demo.test")
-    reader = logged_in_page("moderatrice@demo.test")
-    open_cantine_thread(writer, base_url)
-    open_cantine_thread(reader, base_url)
-    expect(reader.locator("#lecteurs")).to_contain_text("Claire Martin", timeout=5000)
-    writer.get_by_label("Votre message").press_sequentially("Réponse écrite devant vous")
-    typing_line = reader.locator("#en-train-d-ecrire")
-    expect(typing_line).to_have_text("Claire Martin écrit…")
-    writer.get_by_role("button", name="Publier la réponse").click()
-
-    reader.locator("article.post", has_text="Réponse écrite devant vous").wait_for()
-    # Read once, at the moment the post is in the page: the line went with its arrival.
-    assert typing_line.inner_text() == ""
-
-
 def test_a_long_thread_opens_at_the_unread_post_and_reaches_both_ends(
     base_url, logged_in_page, long_thread
 ):
@@ -109,3 +93,87 @@ def test_a_thread_opened_without_an_anchor_still_shows_where_the_reader_stopped(
     page.goto(long_thread)
     last = page.locator("article.post").get_by_text("Message 119", exact=True)
     expect(last).to_be_in_viewport()
+
+
+def set_marker(page) -> None:
+    """A mark on the page's window: it survives only if the page does not reload."""
+    page.evaluate("() => { window.__marker = 'même page'; }")
+
+
+def same_page(page) -> bool:
+    return page.evaluate("() => window.__marker") == "même page"
+
+
+def test_a_reaction_happens_in_place(base_url, logged_in_page):
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    set_marker(page)
+    post_id = page.locator("article.post").nth(1).get_attribute("data-post-id")
+    button = page.locator(f'#message-{post_id} form:has(input[name="kind"][value="merci"]) button')
+    pressed = button.get_attribute("aria-pressed") == "true"
+    button.click()
+
+    expect(button).to_have_attribute("aria-pressed", "false" if pressed else "true")
+    expect(page.locator("#annonces")).to_have_text(
+        "Réaction retirée." if pressed else "Réaction ajoutée."
+    )
+    expect(button).to_be_focused()
+    assert same_page(page)
+
+
+def test_accepting_an_answer_and_following_happen_in_place(logged_in_page, long_thread):
+    page = logged_in_page("secretaire@demo.test")  # the thread's author
+    page.goto(long_thread)
+    wait_until_live(page)
+    set_marker(page)
+    answer = page.locator(
+        "article.post", has=page.get_by_role("button", name="Retenir comme réponse")
+    ).last
+    answer_id = answer.get_attribute("data-post-id")
+    answer.get_by_role("button", name="Retenir comme réponse").click()
+
+    accepted = page.locator(f"#message-{answer_id}")
+    expect(accepted).to_have_class(re.compile("post--accepted"))
+    expect(accepted.locator(".badge")).to_have_text("réponse retenue")
+    expect(page.locator("#entete-fil .badge--success")).to_have_text("résolu")
+    expect(page.locator("#annonces")).to_have_text(
+        "Réponse retenue : le fil est marqué « résolu »."
+    )
+    expect(accepted).to_be_focused()
+
+    page.get_by_role("button", name="Mettre en sourdine").click()
+    expect(page.locator("#entete-fil")).to_contain_text("Ce fil est en sourdine.")
+    expect(page.get_by_role("button", name="Suivre")).to_be_focused()
+    page.get_by_role("button", name="Suivre").click()
+    expect(page.locator("#entete-fil")).to_contain_text("Vous suivez ce fil.")
+    expect(page.locator("#annonces")).to_have_text(
+        "Vous suivez ce fil : vous serez prévenu·e des réponses."
+    )
+    assert same_page(page)
+
+
+def test_a_post_is_edited_in_place(logged_in_page, long_thread):
+    page = logged_in_page("secretaire@demo.test")
+    page.goto(long_thread + "?depuis=0")
+    wait_until_live(page)
+    set_marker(page)
+    post = page.locator("article.post", has_text="Message 2").first
+    post_id = post.get_attribute("data-post-id")
+    post.get_by_role("link", name="Modifier").click()
+    editor = post.get_by_role("textbox", name="Message")
+    expect(editor).to_be_focused()
+
+    editor.fill("   ")
+    post.get_by_role("button", name="Enregistrer").click()
+    expect(editor).to_have_attribute("aria-invalid", "true")
+    expect(post.locator(".act-error")).to_have_text("Champ requis.")
+
+    editor.fill("Message 2, corrigé sur place.")
+    post.get_by_role("button", name="Enregistrer").click()
+    edited = page.locator(f"#message-{post_id}")
+    expect(edited.locator(".post__body")).to_have_text("Message 2, corrigé sur place.")
+    expect(edited.get_by_role("link", name="modifié")).to_be_visible()
+    expect(page.locator("#annonces")).to_have_text(
+        "Message modifié ; la version précédente reste visible."
+    )
+    assert same_page(page)

@@ -4,6 +4,7 @@ the French message it shows, and each way it refuses (never with a 500)."""
 from datetime import UTC, datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pages import flashes, html, text, words
@@ -42,6 +43,10 @@ def post_view(name: str, post) -> str:
 def shown_post_ids(response) -> list[int]:
     articles = html(response).select("article.post")
     return [int(str(article["data-post-id"])) for article in articles]
+
+
+def html_of(fragment: str) -> BeautifulSoup:
+    return BeautifulSoup(fragment, "html.parser")
 
 
 def reply_textarea(response):
@@ -1331,3 +1336,145 @@ def test_sending_the_same_post_again_does_not_count_against_the_pace(
     assert thread.posts.filter(author=member).count() == 1
     response = browser.post(url, {"source": "Une autre", "client_id": "autre"}, follow=True)
     assert "Trop de messages en peu de temps" in response.content.decode()
+
+
+# --- Small acts answered in JSON, for the page's script -----------------------------------------
+
+JSON = {"Accept": "application/json"}
+
+
+def test_a_reaction_sent_by_the_page_script_is_answered_in_json(answer, member, client_for):
+    client = client_for(member)
+    response = client.post(post_view("react", answer), {"kind": "pouce"}, headers=JSON)
+    assert response.status_code == 200
+    assert response.json() == {
+        "ok": True,
+        "message": "Réaction ajoutée.",
+        "reaction": {
+            "post": answer.pk,
+            "kind": "pouce",
+            "user": member.pk,
+            "added": True,
+            "counts": {"pouce": 1},
+        },
+    }
+    again = client.post(post_view("react", answer), {"kind": "pouce"}, headers=JSON).json()
+    assert (again["message"], again["reaction"]["added"], again["reaction"]["counts"]) == (
+        "Réaction retirée.",
+        False,
+        {},
+    )
+
+
+@pytest.mark.parametrize(
+    ("setup", "data", "refusal"),
+    [
+        ("archived", {"kind": "pouce"}, "Ce club est archivé : on n'y écrit plus."),
+        (None, {"kind": "inconnue"}, "Cette réaction n'existe pas."),
+    ],
+)
+def test_a_refused_reaction_is_a_json_error(
+    request, answer, member, client_for, setup, data, refusal
+):
+    if setup:
+        request.getfixturevalue(setup)
+    response = client_for(member).post(post_view("react", answer), data, headers=JSON)
+    assert response.status_code == 400
+    assert response.json() == {"ok": False, "message": refusal}
+    assert Reaction.objects.count() == 0
+
+
+def test_accepting_and_unaccepting_from_the_page_script(thread, answer, author, client_for):
+    client = client_for(author)
+    accepted = client.post(post_view("accept", answer), headers=JSON)
+    assert accepted.status_code == 200
+    assert accepted.json() == {
+        "ok": True,
+        "message": "Réponse retenue : le fil est marqué « résolu ».",
+    }
+    thread.refresh_from_db()
+    assert thread.accepted_answer == answer
+    cleared = client.post(thread_view("unaccept", thread), headers=JSON)
+    assert cleared.json() == {"ok": True, "message": "Le fil n'a plus de réponse retenue."}
+    question = thread.posts.order_by("id").first()
+    refused = client.post(post_view("accept", question), headers=JSON)
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "ok": False,
+        "message": "La question ne peut pas être sa propre réponse.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("level", "said", "stored"),
+    [
+        ("follow", "Vous suivez ce fil : vous serez prévenu·e des réponses.", "follow"),
+        ("mute", "Ce fil est en sourdine : vous ne serez plus prévenu·e.", "mute"),
+    ],
+)
+def test_following_or_muting_from_the_page_script(thread, member, client_for, level, said, stored):
+    response = client_for(member).post(
+        thread_view("subscription", thread), {"level": level}, headers=JSON
+    )
+    assert (response.status_code, response.json()) == (200, {"ok": True, "message": said})
+    assert selectors.subscription_level(thread, member) == stored
+
+
+def test_an_unknown_following_choice_is_a_json_error(thread, member, client_for):
+    response = client_for(member).post(
+        thread_view("subscription", thread), {"level": "toujours"}, headers=JSON
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"ok": False, "message": "Choix de suivi inconnu."},
+    )
+
+
+def test_an_edit_from_the_page_script_answers_with_the_post_s_new_face(
+    answer, moderator, client_for
+):
+    response = client_for(moderator).post(
+        post_view("edit_post", answer), {"source": "Version **corrigée**."}, headers=JSON
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["message"] == "Message modifié ; la version précédente reste visible."
+    assert data["post"] == answer.pk
+    article = html_of(data["html"]).select_one("article.post")
+    assert article["id"] == f"message-{answer.pk}"
+    assert "<strong>corrigée</strong>" in data["html"]
+    assert article.find("a", string="Modifier") is not None  # shown to its author
+    assert article.select_one("input[name=csrfmiddlewaretoken]")["value"]
+
+
+def test_a_refused_edit_from_the_page_script_says_why_by_field(answer, moderator, client_for):
+    response = client_for(moderator).post(
+        post_view("edit_post", answer), {"source": "  "}, headers=JSON
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "ok": False,
+        "message": "Champ requis.",
+        "errors": {"source": ["Champ requis."]},
+    }
+    answer.refresh_from_db()
+    assert answer.source == "Voici notre modèle de délibération."
+
+
+def test_the_page_script_gets_the_thread_s_header_and_posts_without_marking_them_read(
+    thread, answer, author, member, make_post, client_for
+):
+    client = client_for(member)
+    client.get(thread_url(thread))
+    later = make_post(thread, author, source="Plus tard")
+    actions.accept_answer(user=author, post=answer)
+    question = thread.posts.order_by("id").first()
+    response = client.get(thread_url(thread) + f"?depuis={question.pk}", headers=JSON)
+    data = response.json()
+    header = html_of(data["header"])
+    assert "résolu" in [badge.get_text() for badge in header.select(".badge")]
+    assert header.select_one("#entete-fil") is not None
+    assert list(data["posts"]) == [str(question.pk), str(answer.pk), str(later.pk)]
+    accepted = html_of(data["posts"][str(answer.pk)]).select_one("article")
+    assert "post--accepted" in accepted["class"]
+    assert ReadState.objects.get(user=member, thread=thread).last_read_post_id == answer.pk
