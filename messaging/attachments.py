@@ -159,8 +159,12 @@ def _read(upload: UploadedFile, size: int | None = None) -> bytes:
     return data
 
 
+class AttachmentRefused(ActionError):
+    """A file refused: the form shows the message next to its file field."""
+
+
 def _refuse(message: str, name: str, code: str) -> ActionError:
-    return ActionError(message % {"name": name}, code)
+    return AttachmentRefused(message % {"name": name}, code)
 
 
 def _mismatch(name: str) -> ActionError:
@@ -289,7 +293,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         raise _refuse(_("Le fichier « %(name)s » est vide."), name, "empty")
     limit = max_bytes()
     if size > limit:
-        raise ActionError(
+        raise AttachmentRefused(
             _("Le fichier « %(name)s » est trop gros : %(limit)s au plus par fichier.")
             % {"name": name, "limit": human_size(limit)},
             "too_big",
@@ -322,7 +326,7 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[CheckedUpload]:
     refused. Call it before writing anything."""
     uploads = [upload for upload in uploads if upload is not None]
     if len(uploads) > MAX_ATTACHMENTS_PER_POST:
-        raise ActionError(
+        raise AttachmentRefused(
             ngettext(
                 "Un message peut porter %(max)d pièce jointe au plus (vous en avez joint "
                 "%(count)d).",
@@ -368,7 +372,7 @@ def scan_upload(checked: CheckedUpload) -> None:
         upload.seek(0)
     if found is not None:
         logger.warning("Antivirus : « %s » refusé (%s)", checked.name, found)
-        raise ActionError(
+        raise AttachmentRefused(
             _(
                 "L'antivirus a trouvé un contenu dangereux dans le fichier « %(name)s » "
                 "(%(threat)s) : il a été refusé."

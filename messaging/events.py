@@ -7,13 +7,12 @@ also rewrite the earlier events of the log, so that a catch-up never replays wha
 no longer shows.
 """
 
-from django.db.models import Count
 from django.utils.translation import gettext
 
 from community import after_commit
 from community.models import EventLog
 
-from . import fragments
+from . import fragments, selectors
 
 
 def _thread_event(thread, event_type: str, **data) -> EventLog:
@@ -79,9 +78,7 @@ def faces_refreshed(posts) -> None:
 
 
 def reaction_changed(post, *, user, kind: str, added: bool) -> EventLog:
-    counts = dict(
-        post.reactions.values("kind").annotate(count=Count("id")).values_list("kind", "count")
-    )
+    counts = selectors.reaction_counts(post)
     return _thread_event(
         post.thread,
         "reaction.changed",

@@ -2,7 +2,18 @@
 club (a non-member gets the same 404 as for a missing object); list selectors take a club the
 caller has already checked, and run a number of queries that does not grow with the data."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -202,6 +213,12 @@ def reaction_summary(counts: dict[str, tuple[int, bool]]) -> list[tuple[str, str
     return [(kind, emoji, *counts.get(kind, (0, False))) for kind, emoji in Reaction.Kind.choices]
 
 
+def reaction_counts(post: Post) -> dict[str, int]:
+    """How many members gave each reaction to the post (kinds nobody gave are left out)."""
+    rows = post.reactions.values("kind").annotate(count=Count("id")).values_list("kind", "count")
+    return dict(rows)
+
+
 def read_position(thread: Thread, user: User) -> int | None:
     """The id of the last post the member has read in this thread, or None if never opened."""
     return (
@@ -228,6 +245,13 @@ def subscription_level(thread: Thread, user: User) -> str | None:
 
 def first_post_id(thread: Thread) -> int | None:
     return thread.posts.order_by("id").values_list("id", flat=True).first()
+
+
+def post_ends(thread: Thread) -> tuple[int | None, int | None]:
+    """The ids of the thread's first and last posts (a deleted or hidden post keeps its place in
+    the thread, so it counts). One query."""
+    ends = thread.posts.aggregate(first=Min("id"), last=Max("id"))
+    return ends["first"], ends["last"]
 
 
 def unread_threads_by_club(user: access.Person) -> dict[int, int]:

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from community.models import User
+from community.web import answer, wants_json
 
 from . import actions, selectors, tokens
 from .forms import PreferencesForm
@@ -36,8 +37,10 @@ def open_notification(request, pk):
 
 @require_POST
 def mark_all_read(request):
-    if actions.mark_all_read(user=request.user):
-        messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
+    changed = actions.mark_all_read(user=request.user)
+    if changed or wants_json(request):
+        said = _("Toutes vos notifications sont marquées comme lues.")
+        return answer(request, done=True, said=said, then="notifications:list", unread=0)
     return redirect("notifications:list")
 
 

@@ -103,9 +103,7 @@ function handleEvent(frame) {
 // --- The thread page ---------------------------------------------------------------------------
 
 function fragment(html) {
-  const template = document.createElement("template");
-  template.innerHTML = html.trim();
-  const node = template.content.firstElementChild;
+  const node = parse(html);
   adapt(node);
   return node;
 }
@@ -137,6 +135,7 @@ function adapt(node) {
 function applyToThread(frame) {
   const existing = document.getElementById(`message-${frame.post}`);
   if (frame.event === "post.created") {
+    stoppedTyping(frame.author);
     if (existing || document.querySelector('a[rel="next"]')) return; // not at the end: no insert
     const list = document.getElementById("messages");
     list.querySelector(".empty-state")?.remove();
@@ -144,15 +143,22 @@ function applyToThread(frame) {
     // Two replies at once may arrive in either order: each takes its place by number.
     const later = [...list.querySelectorAll(":scope > article.post")].find((post) => Number(post.dataset.postId) > frame.post);
     list.insertBefore(fragment(frame.html), later || null);
+    if (!later) {
+      // The way to the latest post leads to this one now.
+      for (const link of document.querySelectorAll('a[data-jump="last"][href^="#"]')) link.href = `#message-${frame.post}`;
+    }
     if (frame.author !== me) {
       announce(`Nouveau message de ${frame.author_name}.`);
       if (!atBottom) showNewMessagesButton(frame.post);
     }
     if (document.visibilityState === "visible") send({ type: "read", thread: threadId, post: frame.post });
   } else if (["post.edited", "post.deleted", "post.hidden", "post.restored"].includes(frame.event)) {
-    existing?.replaceWith(fragment(frame.html));
+    // A post being edited here keeps its editor: the answer to the edit brings its new face.
+    if (existing && !existing.querySelector("form[data-editing]")) replaceKeepingFocus(existing, fragment(frame.html));
   } else if (frame.event === "reaction.changed" && existing) {
     updateReactions(existing, frame);
+  } else if (frame.event === "thread.solved" || frame.event === "thread.pinned") {
+    refreshThread().then((done) => done || showThreadChanged());
   } else if (frame.event.startsWith("thread.")) {
     showThreadChanged();
   }
@@ -194,24 +200,38 @@ function showNewMessagesButton(postId) {
   button.dataset.target ||= `message-${postId}`;
 }
 
+// Opened without naming a post (a link from a search, an email...): go where the reader stopped,
+// as the club page's links do with their anchor.
+if (thread?.dataset.openAt && !location.hash) {
+  document.getElementById(thread.dataset.openAt)?.scrollIntoView();
+}
+
 function showThreadChanged() {
   const notice = document.getElementById("fil-modifie");
   if (notice) notice.hidden = false;
 }
 
-const typingNames = new Map();
+// Who is writing in this thread, by member: their name and when they last said so.
+const typing = new Map();
 function showTyping(frame) {
+  if (frame.thread !== threadId) return;
+  typing.set(frame.user, { name: frame.name, at: Date.now() });
+  renderTyping();
+  setTimeout(renderTyping, 5100);
+}
+
+function renderTyping() {
   const box = document.getElementById("en-train-d-ecrire");
-  if (!box || frame.thread !== threadId) return;
-  typingNames.set(frame.name, Date.now());
-  const render = () => {
-    const now = Date.now();
-    for (const [name, at] of typingNames) if (now - at > 5000) typingNames.delete(name);
-    const names = [...typingNames.keys()];
-    box.textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "écrivent" : "écrit"}…` : "";
-  };
-  render();
-  setTimeout(render, 5100);
+  if (!box) return;
+  const now = Date.now();
+  for (const [user, { at }] of typing) if (now - at > 5000) typing.delete(user);
+  const names = [...typing.values()].map(({ name }) => name);
+  box.textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "écrivent" : "écrit"}…` : "";
+}
+
+// Their post has arrived: they are no longer writing it.
+function stoppedTyping(user) {
+  if (typing.delete(user)) renderTyping();
 }
 
 function showReaders(frame) {
@@ -230,6 +250,16 @@ setInterval(() => {
 if (threadId) setInterval(() => send({ type: "viewing", thread: threadId }), 30000);
 
 // --- The reply form: through the socket when it is open, over HTTP otherwise -------------------
+
+// A form the server refused comes back with its first field in error marked autofocus. Browsers
+// skip autofocus when the address names an anchor (the reply form's #repondre), and focus the
+// anchor once the page has loaded: the field takes the focus after that.
+const refusedField = document.querySelector("form [autofocus]");
+if (refusedField) {
+  const focusField = () => document.activeElement !== refusedField && refusedField.focus();
+  if (document.readyState === "complete") focusField();
+  else window.addEventListener("load", () => setTimeout(focusField));
+}
 
 const replyForm = document.querySelector("form[data-live-reply]");
 const replyError = document.getElementById("erreur-reponse");
@@ -273,6 +303,194 @@ function replyFailed(reason) {
   replyForm.removeAttribute("aria-busy");
   if (replyError) replyError.textContent = `Votre réponse n'a pas été publiée : ${reason}`;
 }
+
+// --- Small acts in place: react, accept an answer, follow, mute, mark read, edit a post ---------
+// Without the script these forms post and the page comes back. With it, the page sends them,
+// says the result in the live region, and changes in place: from the answer, and from the live
+// event that every open page receives, this one included. Errors are shown next to the form.
+
+function parse(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  return template.content.firstElementChild;
+}
+
+// Replace a part of the page; the focus, if it was inside, goes to the same control in the new
+// part (the same form's button, the same link), or to the new part itself.
+function replaceKeepingFocus(old, fresh) {
+  const active = document.activeElement;
+  const hadFocus = active && old.contains(active);
+  const form = active?.closest?.("form");
+  old.replaceWith(fresh);
+  if (!hadFocus) return;
+  let target = null;
+  if (form?.getAttribute("action")) {
+    const same = fresh.querySelectorAll(`form[action="${CSS.escape(form.getAttribute("action"))}"]`);
+    const buttons = [...same].flatMap((f) => [...f.querySelectorAll("button")]);
+    target = buttons.find((b) => b.name === active.name && b.value === active.value) || buttons[0];
+  } else if (active.getAttribute?.("href")) {
+    target = fresh.querySelector(`a[href="${CSS.escape(active.getAttribute("href"))}"]`);
+  }
+  if (!target) {
+    target = fresh;
+    target.tabIndex = -1;
+  }
+  target.focus();
+}
+
+// The thread's header and shown posts, as the server renders them now for this reader.
+async function refreshThread() {
+  if (!thread) return false;
+  const first = document.querySelector("#messages > article.post");
+  const url = `${location.pathname}${first ? `?depuis=${first.dataset.postId}` : ""}`;
+  try {
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) return false;
+    const { header, posts } = await response.json();
+    const oldHeader = document.getElementById("entete-fil");
+    if (oldHeader) replaceKeepingFocus(oldHeader, parse(header));
+    for (const [id, html] of Object.entries(posts)) {
+      const article = document.getElementById(`message-${id}`);
+      if (article && !article.querySelector("form[data-editing]")) replaceKeepingFocus(article, parse(html));
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function showActError(form, text, field) {
+  const place = field || form;
+  const id = `${form.dataset.errorId ||= `erreur-${Math.random().toString(36).slice(2)}`}`;
+  let box = document.getElementById(id);
+  if (!box) {
+    box = document.createElement("p");
+    box.id = id;
+    box.className = "errorlist act-error";
+    box.setAttribute("role", "alert");
+  }
+  place.after(box);
+  box.textContent = text;
+  if (field) {
+    field.setAttribute("aria-invalid", "true");
+    const described = (field.getAttribute("aria-describedby") || "").split(" ").filter((x) => x && x !== id);
+    field.setAttribute("aria-describedby", [...described, id].join(" "));
+    field.focus();
+  }
+}
+
+function clearActError(form) {
+  if (form.dataset.errorId) document.getElementById(form.dataset.errorId)?.remove();
+}
+
+async function sendInPlace(form, submitter) {
+  const response = await fetch(form.action, {
+    method: "POST",
+    body: new FormData(form, submitter),
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
+  });
+  if (response.redirected && !(response.headers.get("Content-Type") || "").includes("json")) {
+    // Sent elsewhere first (to set up two-factor authentication, to log in again): go there,
+    // as the form would have without the script.
+    location.assign(response.url);
+    return null;
+  }
+  try {
+    return await response.json();
+  } catch {
+    return { ok: false, message: `L'action n'a pas abouti (erreur ${response.status}) : rechargez la page et réessayez.` };
+  }
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-in-place")) return;
+  event.preventDefault();
+  if (form.getAttribute("aria-busy") === "true") return;
+  form.setAttribute("aria-busy", "true");
+  let data;
+  try {
+    data = await sendInPlace(form, event.submitter);
+  } catch {
+    data = { ok: false, message: "L'action n'a pas abouti : vérifiez votre connexion et réessayez." };
+  }
+  form.removeAttribute("aria-busy");
+  if (!data) return;
+  if (!data.ok) {
+    const field = data.errors && form.querySelector(`[name="${CSS.escape(Object.keys(data.errors)[0])}"]`);
+    showActError(form, data.message, field);
+    return;
+  }
+  clearActError(form);
+  announce(data.message);
+  if (data.reaction) {
+    const article = document.getElementById(`message-${data.reaction.post}`);
+    if (article) updateReactions(article, data.reaction);
+  } else if (data.html) {
+    const article = document.getElementById(`message-${data.post}`);
+    if (article) {
+      const fresh = parse(data.html);
+      article.replaceWith(fresh);
+      fresh.tabIndex = -1;
+      fresh.focus();
+    }
+  } else if ("unread" in data) {
+    showNotificationCount(data.unread, false);
+    for (const item of document.querySelectorAll(".notification--unread")) {
+      item.classList.remove("notification--unread");
+      item.querySelector(".badge--new")?.remove();
+    }
+  } else if (!(await refreshThread())) {
+    showThreadChanged();
+  }
+});
+
+// « Modifier » opens the edit form in the post itself; « Annuler » closes it.
+document.addEventListener("click", async (event) => {
+  const link = event.target.closest?.("a[data-edit-in-place]");
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+  const article = link.closest("article.post");
+  const body = article?.querySelector(".post__body");
+  if (!body || article.querySelector("form[data-editing]")) return;
+  event.preventDefault();
+  let form = null;
+  try {
+    const response = await fetch(link.href, { credentials: "same-origin" });
+    if (response.ok) {
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      form = page.querySelector("main form.form");
+    }
+  } catch {
+    form = null;
+  }
+  if (!form) {
+    location.assign(link.href); // the edit page, as without the script
+    return;
+  }
+  const postId = article.dataset.postId;
+  form.action = link.href;
+  form.setAttribute("data-in-place", "");
+  form.dataset.editing = postId;
+  form.classList.add("post__editor");
+  // Its ids must not collide with the reply form's.
+  for (const element of form.querySelectorAll("[id]")) element.id = `${element.id}-${postId}`;
+  for (const label of form.querySelectorAll("label[for]")) label.htmlFor = `${label.htmlFor}-${postId}`;
+  for (const element of form.querySelectorAll("[aria-describedby]")) {
+    const ids = element.getAttribute("aria-describedby").split(" ").filter(Boolean);
+    element.setAttribute("aria-describedby", ids.map((id) => `${id}-${postId}`).join(" "));
+  }
+  const cancel = [...form.querySelectorAll("a")].find((a) => a.textContent.trim() === "Annuler");
+  cancel?.addEventListener("click", (click) => {
+    click.preventDefault();
+    form.remove();
+    body.hidden = false;
+    link.focus();
+  });
+  body.hidden = true;
+  body.after(form);
+  form.querySelector("textarea")?.focus();
+});
 
 // --- Lists (club page, header): reloaded from the server, which knows what is unread ----------
 

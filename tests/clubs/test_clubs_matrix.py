@@ -35,7 +35,7 @@ def test_the_matrix_covers_the_club_pages():
 M, MOD, ST = "member", "moderator", "staff"
 SPECIFIC = {
     "messaging:thread": {M: 200, MOD: 200},
-    "messaging:reply": {M: 302, MOD: 302},  # an empty form: a message, back to the thread
+    "messaging:reply": {M: 400, MOD: 400},  # an empty form: the thread page, the error shown
     "messaging:subscription": {M: 302, MOD: 302},
     "messaging:pin": {M: 403, MOD: 302},
     "messaging:lock": {M: 403, MOD: 302},

@@ -2,6 +2,7 @@
 Chromium and how it is launched, and logging in as a demo account."""
 
 import os
+import re
 import shutil
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -27,3 +28,11 @@ def wait_until_live(page) -> None:
     Content-Security-Policy forbids."""
     opened = "() => document.getElementById('etat-connexion').dataset.state === 'open'"
     page.wait_for_function(opened)
+
+
+def open_cantine_thread(page, base_url: str) -> None:
+    """Open the demo thread about the canteen's price from its club's page, its live layer on."""
+    page.goto(f"{base_url}/clubs/secretaires-de-mairie/")
+    page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
+    page.wait_for_selector("#messages")
+    wait_until_live(page)

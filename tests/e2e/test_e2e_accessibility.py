@@ -75,10 +75,32 @@ def test_member_and_moderation_pages_have_no_accessibility_violation(
     assert_no_violations(page, path)
 
 
-def test_a_thread_page_has_no_accessibility_violation(base_url, logged_in_page):
+def test_a_thread_its_club_s_list_and_the_report_form_have_no_accessibility_violation(
+    base_url, logged_in_page
+):
+    page = logged_in_page("moderatrice@demo.test")
+    page.goto(base_url + "/clubs/secretaires-de-mairie/")
+    assert_no_violations(page, page.url)
+    page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
+    assert_no_violations(page, page.url)
+    report = page.locator(".post__actions").get_by_role("link", name="Signaler").first
+    report.click()
+    page.wait_for_url(re.compile("/signaler/$"))
+    assert_no_violations(page, page.url)
+    page.get_by_role("button", name="Signaler le message").click()  # without a reason
+    assert_no_violations(page, page.url)
+
+
+def test_a_refused_reply_has_no_accessibility_violation(base_url, logged_in_page):
     page = logged_in_page("moderatrice@demo.test")
     page.goto(base_url + "/clubs/secretaires-de-mairie/")
     page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
+    page.get_by_label("Votre message").fill("Un fichier refusé")
+    page.get_by_label("Pièces jointes (facultatif)").set_input_files(
+        {"name": "outil.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}
+    )
+    page.get_by_role("button", name="Publier la réponse").click()
+    page.wait_for_selector("#id_uploads_error")
     assert_no_violations(page, page.url)
 
 

@@ -1,19 +1,10 @@
 """Journeys in a real browser (Debian's Chromium) against a real daphne server."""
 
-import re
-
 import pytest
-from e2e_browser import wait_until_live
+from e2e_browser import open_cantine_thread, wait_until_live
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
-
-
-def open_cantine_thread(page, base_url):
-    page.goto(f"{base_url}/clubs/secretaires-de-mairie/")
-    page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
-    page.wait_for_selector("#messages")
-    wait_until_live(page)
 
 
 def test_a_reply_posted_in_one_browser_appears_live_in_another(base_url, logged_in_page):
@@ -34,7 +25,7 @@ def test_a_reply_posted_in_one_browser_appears_live_in_another(base_url, logged_
     assert mine.locator(".post__actions").get_by_text("Modifier").count() == 1
 
 
-def test_someone_typing_shows_in_the_other_browser(base_url, logged_in_page):
+def test_someone_typing_shows_in_the_other_browser_until_the_post_arrives(base_url, logged_in_page):
     writer = logged_in_page("secretaire@demo.test")
     reader = logged_in_page("moderatrice@demo.test")
     open_cantine_thread(writer, base_url)
@@ -43,7 +34,13 @@ def test_someone_typing_shows_in_the_other_browser(base_url, logged_in_page):
     # typing (which is not logged, so not caught up) reaches her too.
     expect(reader.locator("#lecteurs")).to_contain_text("Claire Martin", timeout=5000)
     writer.get_by_label("Votre message").press_sequentially("Je réfléchis")
-    expect(reader.locator("#en-train-d-ecrire")).to_contain_text("Claire Martin", timeout=5000)
+    typing_line = reader.locator("#en-train-d-ecrire")
+    expect(typing_line).to_contain_text("Claire Martin écrit…", timeout=5000)
+    writer.get_by_role("button", name="Publier la réponse").click()
+
+    reader.locator("article.post", has_text="Je réfléchis").wait_for()
+    # Read once, at the moment the post is in the page: the line went with its arrival.
+    assert typing_line.inner_text() == ""
 
 
 def test_a_reaction_in_one_browser_updates_the_count_in_another(base_url, logged_in_page):

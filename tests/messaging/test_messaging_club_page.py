@@ -92,7 +92,8 @@ def test_a_thread_never_opened_is_new_and_one_with_new_posts_counts_them(
     assert shown["Ancien fil"] == ["1 non lu"]
     assert shown["Bienvenue"] == ["épinglé"]
     unread_link = html(response).find("a", class_="badge--new", string="2 non lus")
-    assert unread_link["href"] == reverse("messaging:thread", args=[recent.club.slug, recent.pk])
+    recent_url = reverse("messaging:thread", args=[recent.club.slug, recent.pk])
+    assert unread_link["href"] == recent_url + "#premier-non-lu"
     items = {
         words(item.select_one("h3")): item["class"]
         for item in html(response).select(".thread-item")

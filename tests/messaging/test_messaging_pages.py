@@ -4,6 +4,7 @@ the French message it shows, and each way it refuses (never with a 500)."""
 from datetime import UTC, datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pages import flashes, html, text, words
@@ -44,8 +45,35 @@ def shown_post_ids(response) -> list[int]:
     return [int(str(article["data-post-id"])) for article in articles]
 
 
+def html_of(fragment: str) -> BeautifulSoup:
+    return BeautifulSoup(fragment, "html.parser")
+
+
 def reply_textarea(response):
     return html(response).select_one("form[data-live-reply] textarea[name=source]")
+
+
+def error_of(response, field: str) -> str:
+    """The error shown next to a field, which the field names (aria-describedby, aria-invalid)
+    and which takes the focus."""
+    page = html(response)
+    control = page.select_one(f"[name={field}]")
+    error = page.select_one(f"#id_{field}_error")
+    assert error is not None, f"no error next to {field}"
+    assert f"id_{field}_error" in control["aria-describedby"].split()
+    assert control["aria-invalid"] == "true"
+    assert control.has_attr("autofocus")
+    return words(error)
+
+
+def refused_reply(response, field: str) -> str:
+    """A refused reply: the thread page again (400), scrolled to the form, the error next to
+    the field; returns the error."""
+    assert response.status_code == 400
+    form = html(response).select_one("form[data-live-reply]")
+    assert form["action"].endswith("#repondre")
+    assert len(html(response).select("[autofocus]")) == 1
+    return error_of(response, field)
 
 
 @pytest.fixture
@@ -139,7 +167,7 @@ def test_a_new_thread_without_title_or_body_is_shown_again_with_errors(
     club, member, client_for, data, fields_in_error
 ):
     response = client_for(member).post(reverse("messaging:new_thread", args=[club.slug]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == fields_in_error
     page = html(response)
     assert page.select_one(".form-errors[role=alert]") is not None
@@ -163,7 +191,7 @@ def test_a_new_thread_sent_twice_with_the_same_client_id_makes_one_thread(club, 
 def test_a_crafted_client_id_is_shown_as_an_error_and_the_text_is_kept(club, member, client_for):
     data = {"title": "Tarif", "source": "Ma question gardée", "client_id": "x" * 65}
     response = client_for(member).post(reverse("messaging:new_thread", args=[club.slug]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = html(response).select_one(".form-errors")
     assert "Envoi à reprendre" in errors.get_text()
     assert "Ma question gardée" in html(response).select_one("textarea[name=source]").get_text()
@@ -242,8 +270,9 @@ def test_a_new_thread_with_a_forbidden_file_shows_an_error_and_creates_nothing(
         reverse("messaging:new_thread", args=[club.slug]),
         {"title": "Outil", "source": "Voici l'outil.", "uploads": [upload(files)]},
     )
-    assert response.status_code == 200
-    assert refusal in " ".join(html(response).select_one(".form-errors").get_text().split())
+    assert response.status_code == 400
+    assert refusal in error_of(response, "uploads")
+    assert "Voici l'outil." in html(response).select_one("textarea[name=source]").get_text()
     assert (Thread.objects.count(), Post.objects.count(), Attachment.objects.count()) == (0, 0, 0)
 
 
@@ -278,7 +307,7 @@ def test_the_thread_page_shows_each_post_with_its_author_organisation_and_paris_
 def test_the_reply_form_carries_a_hidden_client_id(thread, member, client_for):
     response = client_for(member).get(thread_url(thread))
     form = html(response).select_one("form[data-live-reply]")
-    assert form["action"] == thread_view("reply", thread)
+    assert form["action"] == thread_view("reply", thread) + "#repondre"
     assert len(form.select_one("input[type=hidden][name=client_id]")["value"]) == 32
     assert form.select_one("textarea[name=source]").get_text().strip() == ""
 
@@ -402,6 +431,91 @@ def test_the_last_window_has_no_link_to_following_posts(posts, member, client_fo
     assert "Messages précédents" in text(response)
 
 
+# --- Both ends of a long thread -----------------------------------------------------------------
+
+
+@pytest.fixture
+def long_thread(thread, author, member, make_post, settings, small_windows):
+    """Forty posts, two to a window: twenty windows."""
+    settings.POSTS_PER_MINUTE = 1000
+    for n in range(1, 40):
+        make_post(thread, member if n % 2 else author, source=f"Message {n}.")
+    return list(thread.posts.order_by("id").values_list("id", flat=True))
+
+
+def link(response, name: str) -> str:
+    return html(response).find("a", string=name)["href"]
+
+
+def listed_link(client, thread) -> str:
+    """The thread's link on its club's page."""
+    response = client.get(reverse("clubs:detail", args=[thread.club.slug]))
+    [item] = [
+        a for a in html(response).select(".thread-item__title a") if a.get_text() == thread.title
+    ]
+    return item["href"]
+
+
+def test_both_ends_of_a_long_thread_are_one_click_away(
+    thread, long_thread, outsider, make_membership, client_for
+):
+    first, last = long_thread[0], long_thread[-1]
+    make_membership(outsider, thread.club)
+    client = client_for(outsider)  # a newcomer: the thread opens at its start
+    response = client.get(thread_url(thread))
+    assert shown_post_ids(response) == long_thread[:2]
+    assert link(response, "Aller au premier message") == f"#message-{first}"
+    to_last = f"?avant={last + 1}#message-{last}"
+    assert link(response, "Aller au dernier message") == to_last
+    bottom = html(response).select_one(".load-more:has(a[rel=next])")
+    assert bottom.find("a", string="Aller au dernier message")["href"] == to_last
+
+    response = client.get(thread_url(thread) + to_last.split("#")[0])
+    assert shown_post_ids(response) == long_thread[-2:]
+    assert "Messages suivants" not in text(response)
+    assert link(response, "Aller au dernier message") == f"#message-{last}"
+    to_first = link(response, "Aller au premier message")
+    assert to_first == f"?depuis={first}#message-{first}"
+    response = client.get(thread_url(thread) + to_first.split("#")[0])
+    assert shown_post_ids(response) == long_thread[:2]
+
+
+def test_a_reader_with_unread_posts_opens_at_the_first_one_by_its_anchor(
+    thread, long_thread, member, client_for
+):
+    ReadState.objects.update_or_create(
+        user=member, thread=thread, defaults={"last_read_post_id": long_thread[9]}
+    )
+    client = client_for(member)
+    assert listed_link(client, thread) == thread_url(thread) + "#premier-non-lu"
+    response = client.get(thread_url(thread))
+    assert shown_post_ids(response) == long_thread[10:12]
+    page = html(response)
+    assert page.select_one("[data-thread-id]")["data-open-at"] == "premier-non-lu"
+    assert page.select_one("#premier-non-lu").find_next("article")["id"] == (
+        f"message-{long_thread[10]}"
+    )
+
+
+def test_a_reader_who_has_read_everything_opens_at_the_latest_post(
+    thread, long_thread, member, client_for
+):
+    last = long_thread[-1]
+    actions.mark_read(user=member, thread=thread, up_to_post_id=last)
+    client = client_for(member)
+    assert listed_link(client, thread) == thread_url(thread) + f"#message-{last}"
+    response = client.get(thread_url(thread))
+    assert shown_post_ids(response) == long_thread[-2:]
+    assert html(response).select_one("[data-thread-id]")["data-open-at"] == f"message-{last}"
+
+
+def test_a_thread_never_opened_is_listed_without_an_anchor(
+    thread, long_thread, outsider, make_membership, client_for
+):
+    make_membership(outsider, thread.club)
+    assert listed_link(client_for(outsider), thread) == thread_url(thread)
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -523,22 +637,26 @@ def test_a_reply_is_published_and_the_page_shows_it_at_the_end(thread, member, c
 
 
 @pytest.mark.parametrize("source", ["", "   \n  "])
-def test_an_empty_reply_is_refused_with_a_message(thread, member, client_for, source):
-    response = client_for(member).post(
-        thread_view("reply", thread), {"source": source}, follow=True
-    )
-    assert response.redirect_chain == [(thread_url(thread) + "#repondre", 302)]
-    assert flashes(response) == ["Champ requis."]
+def test_an_empty_reply_is_refused_next_to_the_field(thread, member, client_for, source):
+    response = client_for(member).post(thread_view("reply", thread), {"source": source})
+    assert refused_reply(response, "source") == "Champ requis."
+    assert flashes(response) == []
     assert thread.posts.count() == 1
 
 
 def test_a_reply_in_a_locked_thread_is_refused_for_a_member(thread, moderator, member, client_for):
     actions.set_locked(moderator=moderator, thread=thread, locked=True)
-    response = client_for(member).post(
-        thread_view("reply", thread), {"source": "Encore un mot"}, follow=True
-    )
-    assert response.redirect_chain == [(thread_url(thread) + "#repondre", 302)]
-    assert flashes(response) == ["Ce fil est verrouillé : on n'y répond plus."]
+    response = client_for(member).post(thread_view("reply", thread), {"source": "Encore un mot"})
+    assert refused_reply(response, "source") == "Ce fil est verrouillé : on n'y répond plus."
+    assert reply_textarea(response).get_text().strip() == "Encore un mot"
+    assert thread.posts.count() == 1
+
+
+def test_a_reply_too_long_comes_back_with_its_text_and_the_limit(thread, member, client_for):
+    too_long = "Mot " * 12_501
+    response = client_for(member).post(thread_view("reply", thread), {"source": too_long})
+    assert "50000" in refused_reply(response, "source").replace("\u202f", "").replace(" ", "")
+    assert reply_textarea(response).get_text().strip() == too_long.strip()
     assert thread.posts.count() == 1
 
 
@@ -554,10 +672,8 @@ def test_a_moderator_may_reply_in_a_locked_thread(thread, moderator, client_for)
 def test_a_reply_in_an_archived_club_is_refused_with_a_message(
     thread, archived, member, client_for
 ):
-    response = client_for(member).post(
-        thread_view("reply", thread), {"source": "Encore un mot"}, follow=True
-    )
-    assert flashes(response) == ["Ce club est archivé : on n'y écrit plus."]
+    response = client_for(member).post(thread_view("reply", thread), {"source": "Encore un mot"})
+    assert refused_reply(response, "source") == "Ce club est archivé : on n'y écrit plus."
     assert thread.posts.count() == 1
 
 
@@ -607,13 +723,12 @@ def test_a_reply_with_a_forbidden_file_is_refused_and_nothing_is_posted(
     thread, member, client_for, files
 ):
     response = client_for(member).post(
-        thread_view("reply", thread),
-        {"source": "Un outil", "uploads": [exe_upload(files)]},
-        follow=True,
+        thread_view("reply", thread), {"source": "Un outil", "uploads": [exe_upload(files)]}
     )
-    assert response.redirect_chain == [(thread_url(thread) + "#repondre", 302)]
-    [message] = flashes(response)
-    assert message.startswith("Le fichier « outil.exe » n'est pas d'un type accepté.")
+    error = refused_reply(response, "uploads")
+    assert error.startswith("Le fichier « outil.exe » n'est pas d'un type accepté.")
+    assert reply_textarea(response).get_text().strip() == "Un outil"  # what was typed stays
+    assert flashes(response) == []
     assert thread.posts.count() == 1
     assert Attachment.objects.count() == 0
 
@@ -621,11 +736,11 @@ def test_a_reply_with_a_forbidden_file_is_refused_and_nothing_is_posted(
 def test_a_reply_with_too_many_files_is_refused(thread, member, client_for, files):
     uploads = [pdf_upload(files, f"piece-{n}.pdf") for n in range(6)]
     response = client_for(member).post(
-        thread_view("reply", thread), {"source": "Six fichiers", "uploads": uploads}, follow=True
+        thread_view("reply", thread), {"source": "Six fichiers", "uploads": uploads}
     )
-    assert flashes(response) == [
+    assert refused_reply(response, "uploads") == (
         "Un message peut porter 5 pièces jointes au plus (vous en avez joint 6)."
-    ]
+    )
     assert thread.posts.count() == 1
     assert Attachment.objects.count() == 0
 
@@ -687,8 +802,8 @@ def test_an_edit_is_saved_and_the_history_lists_the_previous_version(
 @pytest.mark.parametrize("source", ["", "   "])
 def test_an_empty_edit_is_shown_again_with_an_error(answer, moderator, client_for, source):
     response = client_for(moderator).post(post_view("edit_post", answer), {"source": source})
-    assert response.status_code == 200
-    assert "source" in response.context["form"].errors
+    assert response.status_code == 400
+    assert error_of(response, "source") == "Champ requis."
     answer.refresh_from_db()
     assert answer.source == "Voici notre modèle de délibération."
     assert PostRevision.objects.count() == 0
@@ -697,8 +812,8 @@ def test_an_empty_edit_is_shown_again_with_an_error(answer, moderator, client_fo
 def test_editing_a_deleted_post_is_refused_in_the_form(answer, moderator, client_for):
     actions.delete_post(user=moderator, post=answer)
     response = client_for(moderator).post(post_view("edit_post", answer), {"source": "Retour"})
-    assert response.status_code == 200
-    assert "Ce message a été supprimé ou masqué." in text(response)
+    assert response.status_code == 400
+    assert error_of(response, "source") == "Ce message a été supprimé ou masqué."
     assert PostRevision.objects.count() == 0
 
 
@@ -706,8 +821,9 @@ def test_editing_in_an_archived_club_is_refused_in_the_form(
     answer, archived, moderator, client_for
 ):
     response = client_for(moderator).post(post_view("edit_post", answer), {"source": "Retour"})
-    assert response.status_code == 200
-    assert "Ce club est archivé : on n'y écrit plus." in text(response)
+    assert response.status_code == 400
+    assert error_of(response, "source") == "Ce club est archivé : on n'y écrit plus."
+    assert "Retour" in html(response).select_one("textarea[name=source]").get_text()
     answer.refresh_from_db()
     assert answer.source == "Voici notre modèle de délibération."
 
@@ -1200,7 +1316,8 @@ def test_posting_too_fast_over_http_is_refused_like_over_the_socket(
         response = browser.post(
             url, {"source": f"Réponse n°{n}", "client_id": f"c{n}"}, follow=True
         )
-    assert "Trop de messages en peu de temps" in response.content.decode()
+    assert refused_reply(response, "source").startswith("Trop de messages en peu de temps")
+    assert reply_textarea(response).get_text().strip() == "Réponse n°2"
     assert list(thread.posts.filter(author=member).values_list("source", flat=True)) == [
         "Réponse n°0",
         "Réponse n°1",
@@ -1219,3 +1336,145 @@ def test_sending_the_same_post_again_does_not_count_against_the_pace(
     assert thread.posts.filter(author=member).count() == 1
     response = browser.post(url, {"source": "Une autre", "client_id": "autre"}, follow=True)
     assert "Trop de messages en peu de temps" in response.content.decode()
+
+
+# --- Small acts answered in JSON, for the page's script -----------------------------------------
+
+JSON = {"Accept": "application/json"}
+
+
+def test_a_reaction_sent_by_the_page_script_is_answered_in_json(answer, member, client_for):
+    client = client_for(member)
+    response = client.post(post_view("react", answer), {"kind": "pouce"}, headers=JSON)
+    assert response.status_code == 200
+    assert response.json() == {
+        "ok": True,
+        "message": "Réaction ajoutée.",
+        "reaction": {
+            "post": answer.pk,
+            "kind": "pouce",
+            "user": member.pk,
+            "added": True,
+            "counts": {"pouce": 1},
+        },
+    }
+    again = client.post(post_view("react", answer), {"kind": "pouce"}, headers=JSON).json()
+    assert (again["message"], again["reaction"]["added"], again["reaction"]["counts"]) == (
+        "Réaction retirée.",
+        False,
+        {},
+    )
+
+
+@pytest.mark.parametrize(
+    ("setup", "data", "refusal"),
+    [
+        ("archived", {"kind": "pouce"}, "Ce club est archivé : on n'y écrit plus."),
+        (None, {"kind": "inconnue"}, "Cette réaction n'existe pas."),
+    ],
+)
+def test_a_refused_reaction_is_a_json_error(
+    request, answer, member, client_for, setup, data, refusal
+):
+    if setup:
+        request.getfixturevalue(setup)
+    response = client_for(member).post(post_view("react", answer), data, headers=JSON)
+    assert response.status_code == 400
+    assert response.json() == {"ok": False, "message": refusal}
+    assert Reaction.objects.count() == 0
+
+
+def test_accepting_and_unaccepting_from_the_page_script(thread, answer, author, client_for):
+    client = client_for(author)
+    accepted = client.post(post_view("accept", answer), headers=JSON)
+    assert accepted.status_code == 200
+    assert accepted.json() == {
+        "ok": True,
+        "message": "Réponse retenue : le fil est marqué « résolu ».",
+    }
+    thread.refresh_from_db()
+    assert thread.accepted_answer == answer
+    cleared = client.post(thread_view("unaccept", thread), headers=JSON)
+    assert cleared.json() == {"ok": True, "message": "Le fil n'a plus de réponse retenue."}
+    question = thread.posts.order_by("id").first()
+    refused = client.post(post_view("accept", question), headers=JSON)
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "ok": False,
+        "message": "La question ne peut pas être sa propre réponse.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("level", "said", "stored"),
+    [
+        ("follow", "Vous suivez ce fil : vous serez prévenu·e des réponses.", "follow"),
+        ("mute", "Ce fil est en sourdine : vous ne serez plus prévenu·e.", "mute"),
+    ],
+)
+def test_following_or_muting_from_the_page_script(thread, member, client_for, level, said, stored):
+    response = client_for(member).post(
+        thread_view("subscription", thread), {"level": level}, headers=JSON
+    )
+    assert (response.status_code, response.json()) == (200, {"ok": True, "message": said})
+    assert selectors.subscription_level(thread, member) == stored
+
+
+def test_an_unknown_following_choice_is_a_json_error(thread, member, client_for):
+    response = client_for(member).post(
+        thread_view("subscription", thread), {"level": "toujours"}, headers=JSON
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"ok": False, "message": "Choix de suivi inconnu."},
+    )
+
+
+def test_an_edit_from_the_page_script_answers_with_the_post_s_new_face(
+    answer, moderator, client_for
+):
+    response = client_for(moderator).post(
+        post_view("edit_post", answer), {"source": "Version **corrigée**."}, headers=JSON
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["message"] == "Message modifié ; la version précédente reste visible."
+    assert data["post"] == answer.pk
+    article = html_of(data["html"]).select_one("article.post")
+    assert article["id"] == f"message-{answer.pk}"
+    assert "<strong>corrigée</strong>" in data["html"]
+    assert article.find("a", string="Modifier") is not None  # shown to its author
+    assert article.select_one("input[name=csrfmiddlewaretoken]")["value"]
+
+
+def test_a_refused_edit_from_the_page_script_says_why_by_field(answer, moderator, client_for):
+    response = client_for(moderator).post(
+        post_view("edit_post", answer), {"source": "  "}, headers=JSON
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "ok": False,
+        "message": "Champ requis.",
+        "errors": {"source": ["Champ requis."]},
+    }
+    answer.refresh_from_db()
+    assert answer.source == "Voici notre modèle de délibération."
+
+
+def test_the_page_script_gets_the_thread_s_header_and_posts_without_marking_them_read(
+    thread, answer, author, member, make_post, client_for
+):
+    client = client_for(member)
+    client.get(thread_url(thread))
+    later = make_post(thread, author, source="Plus tard")
+    actions.accept_answer(user=author, post=answer)
+    question = thread.posts.order_by("id").first()
+    response = client.get(thread_url(thread) + f"?depuis={question.pk}", headers=JSON)
+    data = response.json()
+    header = html_of(data["header"])
+    assert "résolu" in [badge.get_text() for badge in header.select(".badge")]
+    assert header.select_one("#entete-fil") is not None
+    assert list(data["posts"]) == [str(question.pk), str(answer.pk), str(later.pk)]
+    accepted = html_of(data["posts"][str(answer.pk)]).select_one("article")
+    assert "post--accepted" in accepted["class"]
+    assert ReadState.objects.get(user=member, thread=thread).last_read_post_id == answer.pk

@@ -189,3 +189,18 @@ def test_a_bad_choice_is_refused_with_a_message_and_nothing_saved(client_for, me
 def test_visitors_are_sent_to_the_login_page(client):
     for url in (LIST, reverse("notifications:preferences")):
         assert client.get(url)["Location"].startswith(reverse("account_login"))
+
+
+def test_mark_all_read_answers_the_page_script_in_json(client_for, member, author, club):
+    add_notifications(member, club, author, 2)
+    client = client_for(member)
+    response = client.post(
+        reverse("notifications:mark_all_read"), headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "ok": True,
+        "message": "Toutes vos notifications sont marquées comme lues.",
+        "unread": 0,
+    }
+    assert client.get(reverse("notifications:unread_count")).json() == {"unread": 0}

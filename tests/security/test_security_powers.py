@@ -123,9 +123,9 @@ def send(client, url: str, post: bool):
 
 
 def refused(response) -> bool:
-    """Not let through: a 403 or 404, a login page instead, or an error message instead of the
-    thing done."""
-    if response.status_code in (403, 404, 405):
+    """Not let through: a 403 or 404, a form shown again with its errors (400), a login page
+    instead, or an error message instead of the thing done."""
+    if response.status_code in (400, 403, 404, 405):
         return True
     if response.status_code == 302 and response["Location"].split("?")[0] in elsewhere():
         return True
