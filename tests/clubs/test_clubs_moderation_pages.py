@@ -12,6 +12,7 @@ from pages import markup, shown_messages
 
 from clubs import actions
 from clubs.models import Ban, Invitation, JoinRequest, Membership, MembershipEvent, Role
+from messaging import actions as messaging_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -715,6 +716,48 @@ def test_the_audit_log_lists_events_newest_first_with_french_labels(
         ("Nadia Lefèvre", "Demande d'adhésion acceptée", "Jean Demandeur"),
         ("Nadia Lefèvre", "Invitation envoyée", "nouvelle@mairie.fr"),
     ]
+
+
+def journal_rows(client, club) -> list[tuple[str, str, str]]:
+    return re.findall(
+        r"<tr>\s*<td>[^<]*</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>",
+        markup(client.get(url("audit_log", club))),
+    )
+
+
+def test_the_audit_log_says_which_role_was_left_for_which(client_for, owner, club, member):
+    actions.change_role(
+        actor=owner, membership=Membership.objects.get(user=member, club=club), role="moderator"
+    )
+    [(actor, said, whom)] = journal_rows(client_for(owner), club)[:1]
+    assert said == "Rôle modifié : membre → modérateur·rice"
+    assert whom == member.display_name
+
+
+def test_the_audit_log_keeps_the_moderation_of_threads_and_posts(
+    client_for, moderator, club, other_club, member, make_membership, make_thread, make_post
+):
+    make_membership(moderator, other_club, Role.MODERATOR)
+    thread = make_thread(club, member, title="Tarif de la cantine")
+    answer = make_post(thread, moderator, source="Voici le tarif.")
+    post = make_post(thread, member, source="Un message vif.")
+    messaging_actions.set_pinned(moderator=moderator, thread=thread, pinned=True)
+    messaging_actions.set_locked(moderator=moderator, thread=thread, locked=True)
+    messaging_actions.accept_answer(user=moderator, post=answer)
+    messaging_actions.hide_post(moderator=moderator, post=post, reason="Hors charte")
+    messaging_actions.restore_post(moderator=moderator, post=post)
+    messaging_actions.move_thread(moderator=moderator, thread=thread, to_club=other_club)
+    said = [row[1] for row in journal_rows(client_for(moderator), club)]
+    assert said[:6] == [
+        f"Fil déplacé vers un autre club « Tarif de la cantine » ({other_club.name})",
+        "Message restauré « Tarif de la cantine »",
+        "Message masqué « Tarif de la cantine » : Hors charte",
+        "Réponse retenue « Tarif de la cantine »",
+        "Fil verrouillé « Tarif de la cantine »",
+        "Fil épinglé « Tarif de la cantine »",
+    ]
+    arrived = [row[1] for row in journal_rows(client_for(moderator), other_club)]
+    assert arrived[0] == f"Fil reçu d'un autre club « Tarif de la cantine » ({club.name})"
 
 
 def test_the_audit_log_says_when_nothing_happened(client_for, moderator, club):

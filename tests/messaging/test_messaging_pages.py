@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pages import flashes, html, text, words
+from pages import flashes, html, markup, text, words
 
 from clubs.models import Ban, Club, Role
 from messaging import actions, selectors
@@ -1179,6 +1179,16 @@ def test_a_moderator_of_no_other_club_is_told_why_they_cannot_move(thread, moder
     assert "Vous ne modérez aucun autre club : vous ne pouvez pas déplacer ce fil." in text(
         response
     )
+
+
+def test_the_thread_offers_to_move_it_only_to_a_moderator_of_another_club(
+    thread, moderator, other_club, make_membership, client_for
+):
+    move_url = thread_view("move", thread)
+    client = client_for(moderator)
+    assert move_url not in markup(client.get(thread_view("thread", thread)))
+    make_membership(moderator, other_club, Role.MODERATOR)
+    assert move_url in markup(client.get(thread_view("thread", thread)))
 
 
 @pytest.mark.parametrize("choice", ["this-club", "member-only", "unknown", "not-a-number", ""])
