@@ -28,3 +28,9 @@ def log_event(
         target_email=target_email or (target_user.email if target_user else ""),
         detail=detail,
     )
+
+
+def forget_person(user: User) -> None:
+    """An account that goes leaves no address in the journals: its entries then say « — »."""
+    MembershipEvent.objects.filter(target_user=user).update(target_email="")
+    MembershipEvent.objects.filter(target_email__iexact=user.email).update(target_email="")
