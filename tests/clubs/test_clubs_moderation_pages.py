@@ -228,7 +228,7 @@ def test_when_nobody_is_invited_the_message_is_a_warning(client_for, moderator, 
     )
     messages = list(get_messages(response.wsgi_request))
     assert [str(m) for m in messages] == [
-        "0 invitation envoyée. 1 adresse non invitée : voir le détail."
+        "Aucune invitation envoyée. 1 adresse non invitée : voir le détail."
     ]
     assert messages[0].tags == "warning"
     assert mail.outbox == []
