@@ -66,6 +66,16 @@ def test_the_moderation_page_says_when_no_request_waits(client_for, moderator, c
     assert "Aucune demande en attente." in page
 
 
+def test_the_moderation_counts_say_aucune_for_none_and_agree_in_number(
+    client_for, moderator, club, make_ban, outsider
+):
+    page = " ".join(markup(client_for(moderator).get(url("moderation", club))).split())
+    assert "1 membre · Aucune invitation en attente · Aucune exclusion" in page
+    make_ban(outsider, club)
+    page = " ".join(markup(client_for(moderator).get(url("moderation", club))).split())
+    assert "1 membre · Aucune invitation en attente · 1 exclusion" in page
+
+
 def test_a_moderator_approves_a_join_request_and_the_requester_is_emailed(
     client_for, moderator, club, requester, join_request, run_on_commit
 ):
