@@ -19,6 +19,7 @@ import string
 import threading
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchVectorField
@@ -98,7 +99,7 @@ def _folded_words(text: str) -> list[str]:
     return "".join(c if c.isalnum() else " " for c in fold(text)).split()
 
 
-def contains_every_word(queryset: QuerySet, expression, text: str) -> QuerySet:
+def contains_every_word(queryset: QuerySet, expression: Any, text: str) -> QuerySet:
     """The rows whose `expression` contains each word of `text` (two characters or more), accents
     and case ignored, on every database."""
     for term in folded_terms(text):
@@ -107,7 +108,7 @@ def contains_every_word(queryset: QuerySet, expression, text: str) -> QuerySet:
     return queryset
 
 
-def person_name():
+def person_name() -> Concat:
     """A person's names in one text (display name, first and last name), from `User`."""
     return Concat(
         "profile__display_name",

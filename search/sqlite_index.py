@@ -45,11 +45,11 @@ class Index:
 
     @property
     def key(self) -> str:
-        return self.model._meta.pk.column
+        return str(self.model._meta.pk.column)
 
     @property
     def column(self) -> str:
-        return self.model._meta.get_field(self.field).column
+        return str(self.model._meta.get_field(self.field).column)  # type: ignore[union-attr]
 
     def statements(self) -> dict[str, str]:
         """The table and its three triggers, by name."""
