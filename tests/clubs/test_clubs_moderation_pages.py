@@ -67,6 +67,16 @@ def test_the_moderation_page_says_when_no_request_waits(client_for, moderator, c
     assert "Aucune demande en attente." in page
 
 
+def test_the_moderation_counts_say_aucune_for_none_and_agree_in_number(
+    client_for, moderator, club, make_ban, outsider
+):
+    page = " ".join(markup(client_for(moderator).get(url("moderation", club))).split())
+    assert "1 membre · Aucune invitation en attente · Aucune exclusion" in page
+    make_ban(outsider, club)
+    page = " ".join(markup(client_for(moderator).get(url("moderation", club))).split())
+    assert "1 membre · Aucune invitation en attente · 1 exclusion" in page
+
+
 def test_a_moderator_approves_a_join_request_and_the_requester_is_emailed(
     client_for, moderator, club, requester, join_request, run_on_commit
 ):
@@ -229,7 +239,7 @@ def test_when_nobody_is_invited_the_message_is_a_warning(client_for, moderator, 
     )
     messages = list(get_messages(response.wsgi_request))
     assert [str(m) for m in messages] == [
-        "0 invitation envoyée. 1 adresse non invitée : voir le détail."
+        "Aucune invitation envoyée. 1 adresse non invitée : voir le détail."
     ]
     assert messages[0].tags == "warning"
     assert mail.outbox == []
