@@ -105,18 +105,16 @@ def test_a_refused_reply_has_no_accessibility_violation(base_url, logged_in_page
 
 
 @pytest.mark.parametrize("action", ["signaler", "masquer", "deplacer"])
-def test_the_pages_reached_from_a_post_have_no_accessibility_violation(
+def test_the_pages_reached_from_a_thread_have_no_accessibility_violation(
     base_url, logged_in_page, action
 ):
     page = logged_in_page("moderatrice@demo.test")
     page.goto(base_url + "/clubs/secretaires-de-mairie/")
     page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
-    page.goto(
-        base_url
-        + page.locator(f"[href$='/{action}/'], [action$='/{action}/']").first.evaluate(
-            "element => element.getAttribute('href') || element.getAttribute('action')"
-        )
-    )
+    if action == "deplacer":  # she moderates no other club: the page says so
+        page.goto(page.url.split("?")[0].split("#")[0] + "deplacer/")
+    else:
+        page.goto(base_url + page.locator(f"[href$='/{action}/']").first.get_attribute("href"))
     assert page.get_by_role("heading", level=1).is_visible()
     assert_no_violations(page, page.url)
 
