@@ -1,0 +1,105 @@
+"""The composer in a real browser: drafts kept until sent, the « Aperçu », `@` completion and
+images pasted as attachments."""
+
+import re
+
+import pytest
+from e2e_browser import wait_until_live
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+CLUB = "/clubs/secretaires-de-mairie/"
+
+
+def open_cantine_thread(page, base_url):
+    page.goto(base_url + CLUB)
+    page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
+    page.wait_for_selector("#messages")
+    wait_until_live(page)
+
+
+def draft_saved(page, text: str) -> None:
+    """Wait until the browser keeps `text` as a draft (it is saved a moment after typing)."""
+    page.wait_for_function(
+        """(text) => Object.keys(localStorage).some((key) =>
+            key.startsWith("entrepairs:brouillon:") && localStorage.getItem(key).includes(text))""",
+        arg=text,
+    )
+
+
+# --- Drafts -------------------------------------------------------------------------------------
+
+
+def test_a_draft_survives_a_reload_and_goes_once_the_reply_is_sent(base_url, logged_in_page):
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    box = page.get_by_label("Votre message")
+    box.fill("Brouillon qui survit au rechargement.")
+    draft_saved(page, "Brouillon qui survit")
+
+    page.reload()
+    wait_until_live(page)
+
+    expect(box).to_have_value("Brouillon qui survit au rechargement.")
+    expect(page.get_by_text("Brouillon restauré.")).to_be_visible()
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.locator("article.post", has_text="Brouillon qui survit")).to_have_count(1)
+    expect(page.get_by_text("Brouillon restauré.")).to_be_hidden()
+    page.reload()
+    wait_until_live(page)
+    expect(box).to_have_value("")
+    expect(page.get_by_text("Brouillon restauré.")).to_be_hidden()
+
+
+def test_a_restored_draft_can_be_discarded(base_url, logged_in_page):
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    page.get_by_label("Votre message").fill("Brouillon à abandonner.")
+    draft_saved(page, "Brouillon à abandonner.")
+    page.reload()
+
+    page.get_by_role("button", name="Abandonner le brouillon").click()
+
+    expect(page.get_by_label("Votre message")).to_have_value("")
+    expect(page.get_by_label("Votre message")).to_be_focused()
+    page.reload()
+    expect(page.get_by_label("Votre message")).to_have_value("")
+    expect(page.get_by_text("Brouillon restauré.")).to_be_hidden()
+
+
+def test_a_new_thread_draft_is_kept_when_the_form_is_refused_and_goes_once_published(
+    base_url, logged_in_page
+):
+    page = logged_in_page("secretaire@demo.test")
+    page.goto(f"{base_url}{CLUB}fils/nouveau/")
+    page.get_by_label("Votre question ou votre message").fill("Question gardée en brouillon.")
+    page.get_by_role("button", name="Publier").click()  # no title: the server refuses it
+    expect(page.locator(".field--error")).to_have_count(1)
+    expect(page.get_by_label("Votre question ou votre message")).to_have_value(
+        "Question gardée en brouillon."
+    )
+
+    page.goto(f"{base_url}{CLUB}fils/nouveau/")  # later, from the club page
+    expect(page.get_by_label("Votre question ou votre message")).to_have_value(
+        "Question gardée en brouillon."
+    )
+    page.get_by_label("Titre").fill("Un fil publié depuis un brouillon")
+    page.get_by_role("button", name="Publier").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Un fil publié depuis un brouillon")
+
+    page.goto(f"{base_url}{CLUB}fils/nouveau/")
+    expect(page.get_by_label("Votre question ou votre message")).to_have_value("")
+    expect(page.get_by_label("Titre")).to_have_value("")
+
+
+def test_a_draft_typed_in_one_tab_appears_in_another_of_the_same_browser(base_url, logged_in_page):
+    first = logged_in_page("secretaire@demo.test")
+    second = first.context.new_page()
+    open_cantine_thread(first, base_url)
+    open_cantine_thread(second, base_url)
+
+    first.get_by_label("Votre message").fill("Écrit dans le premier onglet.")
+
+    expect(second.get_by_label("Votre message")).to_have_value("Écrit dans le premier onglet.")
+    first.get_by_label("Votre message").fill("")
+    expect(second.get_by_label("Votre message")).to_have_value("")
