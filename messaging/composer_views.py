@@ -3,7 +3,6 @@ Markdown, rendered by the site's own renderer and sanitiser, and the club member
 mention. Both answer members of the club only (a non-member gets the 404 of a missing club),
 in JSON."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -56,9 +55,3 @@ def mentions(request, slug):
     found = selectors.mention_candidates(club, request.user, request.GET.get("q", ""))
     members = [{"handle": p.handle, "name": p.user.display_name} for p in found]
     return JsonResponse({"members": members})
-
-
-# The preview takes what a post takes; Django's own limit on a request's body stays above it.
-assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE is None or (
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE > 4 * actions.MAX_POST_LENGTH
-)
