@@ -191,12 +191,131 @@ class Draft {
   }
 }
 
+// --- Files pasted or dropped ---------------------------------------------------------------------
+// An image pasted into the message box, or a file dropped onto the form, joins the files of the
+// form's own file input: it is sent with the message and checked by the server like any other.
+
+const MAX_FILES = 5; // messaging/attachments.py, MAX_ATTACHMENTS_PER_POST
+
+function sizeInFrench(bytes) {
+  if (bytes < 1024) return `${bytes} octets`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} Ko`;
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace(".", ",")} Mo`;
+}
+
+function stamp() {
+  const now = new Date();
+  const two = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
+}
+
+class Attachments {
+  constructor(form) {
+    this.form = form;
+    this.input = form.querySelector('input[type="file"]');
+    this.textarea = form.querySelector("textarea");
+    this.box = form.querySelector("[data-composer-files]");
+    this.list = this.box.querySelector("ul");
+    this.box.hidden = false;
+    this.textarea.addEventListener("paste", (event) => this.pasted(event));
+    form.addEventListener("dragover", (event) => this.dragging(event));
+    form.addEventListener("dragleave", () => form.classList.remove("composer--drop"));
+    form.addEventListener("drop", (event) => this.dropped(event));
+    this.input.addEventListener("change", () => this.render());
+    this.render();
+  }
+
+  pasted(event) {
+    const data = event.clipboardData;
+    const files = [...(data?.files || [])];
+    // Text copied from a document may come with a picture of itself: the text wins.
+    if (!files.length || data.getData("text/plain")) return;
+    event.preventDefault();
+    this.add(files, true);
+  }
+
+  dragging(event) {
+    if (!event.dataTransfer?.types.includes("Files")) return;
+    event.preventDefault(); // a file dropped here joins the message, the browser does not open it
+    event.dataTransfer.dropEffect = "copy";
+    this.form.classList.add("composer--drop");
+  }
+
+  dropped(event) {
+    this.form.classList.remove("composer--drop");
+    const files = [...(event.dataTransfer?.files || [])];
+    if (!files.length) return;
+    event.preventDefault();
+    this.add(files, false);
+  }
+
+  add(files, pasted) {
+    const kept = new DataTransfer();
+    const names = new Set();
+    for (const file of this.input.files) {
+      kept.items.add(file);
+      names.add(file.name);
+    }
+    const said = [];
+    for (let file of files) {
+      if (kept.files.length >= MAX_FILES) {
+        said.push(`${MAX_FILES} fichiers au plus par message : ${file.name} n'est pas joint.`);
+        continue;
+      }
+      // A pasted image is called « image.png » by the browser, every time: give it a name of its own.
+      if (pasted && (!file.name || file.name === "image.png" || names.has(file.name))) {
+        const extension = (file.type.split("/")[1] || "png").replace("jpeg", "jpg");
+        let name = `image-collee-${stamp()}.${extension}`;
+        for (let n = 2; names.has(name); n += 1) name = `image-collee-${stamp()}-${n}.${extension}`;
+        file = new File([file], name, { type: file.type, lastModified: file.lastModified });
+      }
+      kept.items.add(file);
+      names.add(file.name);
+      said.push(`${file.type.startsWith("image/") ? "Image ajoutée" : "Fichier ajouté"} : ${file.name}.`);
+    }
+    this.input.files = kept.files;
+    this.render();
+    announce(said.join(" "));
+  }
+
+  remove(index) {
+    const kept = new DataTransfer();
+    const files = [...this.input.files];
+    files.forEach((file, i) => i !== index && kept.items.add(file));
+    this.input.files = kept.files;
+    this.render();
+    const next = this.list.querySelectorAll("button")[Math.min(index, kept.files.length - 1)];
+    (next || this.textarea).focus();
+    announce(`Pièce jointe retirée : ${files[index].name}.`);
+  }
+
+  render() {
+    this.list.replaceChildren();
+    [...this.input.files].forEach((file, index) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button";
+      button.textContent = "Retirer";
+      const which = document.createElement("span");
+      which.className = "visually-hidden";
+      which.textContent = ` ${file.name}`;
+      button.append(which);
+      button.addEventListener("click", () => this.remove(index));
+      item.append(`${file.name} (${sizeInFrench(file.size)}) `, button);
+      this.list.append(item);
+    });
+  }
+}
+
 // --- Start ---------------------------------------------------------------------------------------
 
 if (me) {
   dropOldDrafts();
   settleLastSending();
   for (const form of document.querySelectorAll("form[data-composer]")) {
-    if (form.querySelector("textarea")) new Draft(form);
+    if (!form.querySelector("textarea")) continue;
+    new Draft(form);
+    if (form.querySelector('input[type="file"]') && form.querySelector("[data-composer-files]")) new Attachments(form);
   }
 }

@@ -1,10 +1,13 @@
 """The composer in a real browser: drafts kept until sent, the « Aperçu », `@` completion and
 images pasted as attachments."""
 
+import base64
+import io
 import re
 
 import pytest
 from e2e_browser import wait_until_live
+from PIL import Image
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -103,3 +106,64 @@ def test_a_draft_typed_in_one_tab_appears_in_another_of_the_same_browser(base_ur
     expect(second.get_by_label("Votre message")).to_have_value("Écrit dans le premier onglet.")
     first.get_by_label("Votre message").fill("")
     expect(second.get_by_label("Votre message")).to_have_value("")
+
+
+# --- Files pasted or dropped --------------------------------------------------------------------
+
+
+def png_base64() -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+# A File in a DataTransfer, handed to the page as a paste into the box or a drop on the form.
+GIVE_FILE = """(target, [kind, name, data]) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], name, {type: "image/png"}));
+    const options = {bubbles: true, cancelable: true};
+    const event = kind === "paste"
+        ? new ClipboardEvent("paste", {...options, clipboardData: transfer})
+        : new DragEvent("drop", {...options, dataTransfer: transfer});
+    target.dispatchEvent(event);
+}"""
+
+
+def test_a_pasted_image_becomes_an_attachment_of_the_posted_reply(base_url, logged_in_page):
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    box = page.get_by_label("Votre message")
+    box.fill("Voici la grille des tarifs collée.")
+
+    box.evaluate(GIVE_FILE, ["paste", "grille-tarifs.png", png_base64()])
+
+    files = page.locator("[data-composer-files] li")
+    expect(files).to_have_count(1)
+    expect(files).to_contain_text("grille-tarifs.png")
+    expect(page.locator("#annonces")).to_have_text("Image ajoutée : grille-tarifs.png.")
+    expect(box).to_have_value("Voici la grille des tarifs collée.")  # nothing pasted as text
+    page.get_by_role("button", name="Publier la réponse").click()  # with a file: over HTTP
+
+    posted = page.locator("article.post", has_text="Voici la grille des tarifs collée.")
+    expect(posted.get_by_role("link", name="grille-tarifs.png")).to_be_visible()
+    expect(posted.get_by_role("img", name="grille-tarifs.png")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Votre message")).to_have_value("")  # published: no draft left
+
+
+def test_a_dropped_file_can_be_removed_before_sending(base_url, logged_in_page):
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    form = page.locator("form[data-composer]")
+    form.evaluate(GIVE_FILE, ["drop", "premier.png", png_base64()])
+    form.evaluate(GIVE_FILE, ["drop", "second.png", png_base64()])
+    expect(page.locator("[data-composer-files] li")).to_have_count(2)
+
+    page.get_by_role("button", name="Retirer premier.png").click()
+
+    expect(page.locator("[data-composer-files] li")).to_have_count(1)
+    expect(page.locator("[data-composer-files] li")).to_contain_text("second.png")
+    expect(page.locator("#annonces")).to_have_text("Pièce jointe retirée : premier.png.")
+    names = form.locator('input[type="file"]').evaluate("(i) => [...i.files].map((f) => f.name)")
+    assert names == ["second.png"]
