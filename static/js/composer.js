@@ -191,6 +191,211 @@ class Draft {
   }
 }
 
+// --- Asking the server ---------------------------------------------------------------------------
+
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+// The JSON answer, or a French sentence saying why there is none.
+async function ask(url, options = {}) {
+  let response;
+  try {
+    const headers = { Accept: "application/json", "X-CSRFToken": csrfToken };
+    response = await fetch(url, { credentials: "same-origin", ...options, headers });
+  } catch {
+    return { error: "Le serveur ne répond pas : vérifiez votre connexion, puis réessayez." };
+  }
+  const json = (response.headers.get("content-type") || "").includes("application/json")
+    ? await response.json().catch(() => null)
+    : null;
+  if (response.ok && json && !response.redirected) return { data: json };
+  if (json?.error) return { error: json.error };
+  if (response.redirected) return { error: "Votre session a pris fin : rechargez la page pour vous reconnecter." };
+  if (response.status === 403) return { error: "Vous ne pouvez pas écrire ici." };
+  if (response.status === 404) return { error: "Ce fil ou ce club ne vous est plus accessible." };
+  return { error: "Le serveur n'a pas pu répondre. Réessayez dans un moment." };
+}
+
+// --- « Aperçu » ----------------------------------------------------------------------------------
+// The server renders the Markdown with the site's own renderer and sanitiser, as it will be
+// published; the button then reads « Modifier » and brings the message box back.
+
+class Preview {
+  constructor(form) {
+    this.url = form.dataset.previewUrl;
+    this.textarea = form.querySelector("textarea");
+    this.button = form.querySelector("[data-composer-preview]");
+    this.area = form.querySelector("[data-composer-preview-area]");
+    this.showing = false;
+    form.querySelector("[data-composer-tools]").hidden = false;
+    this.button.addEventListener("click", () => (this.showing ? this.edit(true) : this.show()));
+    form.addEventListener("submit", () => this.showing && this.edit(false), { capture: true });
+  }
+
+  say(text, isError) {
+    const line = document.createElement("p");
+    line.className = isError ? "errorlist" : "help";
+    line.textContent = text;
+    this.area.replaceChildren(line);
+  }
+
+  async show() {
+    const source = this.textarea.value;
+    if (!source.trim()) return this.say("Rien à prévisualiser : le message est vide.", false);
+    if (this.area.getAttribute("aria-busy") === "true") return;
+    this.area.setAttribute("aria-busy", "true");
+    const body = new FormData();
+    body.append("source", source);
+    const { data, error } = await ask(this.url, { method: "POST", body });
+    this.area.removeAttribute("aria-busy");
+    if (error) return this.say(error, true);
+    if (!data.html) return this.say(data.empty || "Rien à prévisualiser : le message est vide.", false);
+    const label = document.createElement("p");
+    label.className = "composer-preview__label";
+    label.textContent = "Aperçu de votre message :";
+    const rendered = document.createElement("div");
+    rendered.className = "post__body";
+    rendered.innerHTML = data.html; // rendered and sanitised by the server, as a post is
+    this.area.replaceChildren(label, rendered);
+    this.area.classList.add("composer-preview--shown");
+    this.textarea.hidden = true;
+    this.button.textContent = "Modifier";
+    this.showing = true;
+  }
+
+  edit(focus) {
+    this.area.replaceChildren();
+    this.area.classList.remove("composer-preview--shown");
+    this.textarea.hidden = false;
+    this.button.textContent = "Aperçu";
+    this.showing = false;
+    if (focus) this.textarea.focus();
+  }
+}
+
+// --- « @ » mentions ------------------------------------------------------------------------------
+// Typing « @ » and a few letters lists the club's members whose handle or name matches (the
+// server's JSON); the message box controls the list (aria-autocomplete="list",
+// aria-activedescendant), ↑ and ↓ choose, Entrée or Tab insert « @handle », Échap closes.
+
+// A mention starts a word, as messaging/markdown.py reads it (NOT_BEFORE_MENTION).
+const TYPED_MENTION = /(?:^|[^A-Za-z0-9._@/-])@([\p{L}\p{N}-]{1,60})$/u;
+
+class Mentions {
+  constructor(form) {
+    this.url = form.dataset.mentionsUrl;
+    this.textarea = form.querySelector("textarea");
+    this.list = form.querySelector("[data-composer-mentions]");
+    this.found = new Map(); // what the server answered, by typed text
+    this.asked = 0;
+    this.members = [];
+    this.active = -1;
+    this.textarea.setAttribute("aria-autocomplete", "list");
+    this.textarea.setAttribute("aria-controls", this.list.id);
+    this.textarea.addEventListener("input", () => this.later());
+    this.textarea.addEventListener("keydown", (event) => this.key(event));
+    this.textarea.addEventListener("blur", () => this.close());
+    this.textarea.addEventListener("click", () => this.close());
+    // A click on a member must not take the focus from the message box before it is chosen.
+    this.list.addEventListener("mousedown", (event) => event.preventDefault());
+  }
+
+  typed() {
+    const caret = this.textarea.selectionStart;
+    if (caret !== this.textarea.selectionEnd) return null;
+    const match = this.textarea.value.slice(0, caret).match(TYPED_MENTION);
+    return match ? { text: match[1], start: caret - match[1].length - 1, end: caret } : null;
+  }
+
+  later() {
+    clearTimeout(this.timer);
+    const typed = this.typed();
+    if (!typed) return this.close();
+    this.timer = setTimeout(() => this.lookUp(typed.text), 150);
+  }
+
+  async lookUp(text) {
+    const number = ++this.asked;
+    if (!this.found.has(text)) {
+      const { data } = await ask(`${this.url}?q=${encodeURIComponent(text)}`);
+      if (!data) return this.close(); // the box works without suggestions
+      this.found.set(text, data.members || []);
+    }
+    if (number !== this.asked || this.typed()?.text !== text) return; // typed on since
+    this.open(this.found.get(text));
+  }
+
+  open(members) {
+    if (!members.length) return this.close();
+    const wasOpen = !this.list.hidden;
+    this.members = members;
+    this.list.replaceChildren(
+      ...members.map((member, index) => {
+        const option = document.createElement("li");
+        option.id = `${this.list.id}-${index}`;
+        option.setAttribute("role", "option");
+        const handle = document.createElement("span");
+        handle.className = "composer-mentions__handle";
+        handle.textContent = `@${member.handle}`;
+        option.append(`${member.name || member.handle} `, handle);
+        option.addEventListener("click", () => this.choose(index));
+        return option;
+      }),
+    );
+    this.list.hidden = false;
+    this.select(0);
+    if (!wasOpen) {
+      const count = members.length > 1 ? `${members.length} membres proposés` : "Un membre proposé";
+      announce(`${count}. Flèches haut et bas pour choisir, Entrée pour insérer, Échap pour fermer.`);
+    }
+  }
+
+  select(index) {
+    this.active = (index + this.members.length) % this.members.length;
+    this.list.querySelectorAll('[role="option"]').forEach((option, i) => {
+      option.setAttribute("aria-selected", String(i === this.active));
+    });
+    this.textarea.setAttribute("aria-activedescendant", `${this.list.id}-${this.active}`);
+    this.list.children[this.active]?.scrollIntoView({ block: "nearest" });
+  }
+
+  close() {
+    clearTimeout(this.timer);
+    this.asked += 1; // an answer on its way is no longer wanted
+    this.list.hidden = true;
+    this.list.replaceChildren();
+    this.members = [];
+    this.active = -1;
+    this.textarea.removeAttribute("aria-activedescendant");
+  }
+
+  key(event) {
+    if (this.list.hidden || event.altKey || event.ctrlKey || event.metaKey) return;
+    const moves = { ArrowDown: 1, ArrowUp: -1 };
+    if (event.key in moves) {
+      event.preventDefault();
+      this.select(this.active + moves[event.key]);
+    } else if ((event.key === "Enter" || event.key === "Tab") && !event.shiftKey) {
+      event.preventDefault();
+      this.choose(this.active);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      this.close();
+    }
+  }
+
+  choose(index) {
+    const member = this.members[index];
+    const typed = this.typed();
+    this.close();
+    if (!member || !typed) return;
+    const inserted = `@${member.handle} `;
+    this.textarea.setRangeText(inserted, typed.start, typed.end, "end");
+    this.textarea.dispatchEvent(new Event("input", { bubbles: true })); // the draft keeps it
+    announce(`${member.name || member.handle} mentionné·e.`);
+  }
+}
+
 // --- Files pasted or dropped ---------------------------------------------------------------------
 // An image pasted into the message box, or a file dropped onto the form, joins the files of the
 // form's own file input: it is sent with the message and checked by the server like any other.
@@ -316,6 +521,8 @@ if (me) {
   for (const form of document.querySelectorAll("form[data-composer]")) {
     if (!form.querySelector("textarea")) continue;
     new Draft(form);
+    if (form.dataset.previewUrl && form.querySelector("[data-composer-preview]")) new Preview(form);
+    if (form.dataset.mentionsUrl && form.querySelector("[data-composer-mentions]")) new Mentions(form);
     if (form.querySelector('input[type="file"]') && form.querySelector("[data-composer-files]")) new Attachments(form);
   }
 }

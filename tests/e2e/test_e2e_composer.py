@@ -9,6 +9,7 @@ import pytest
 from e2e_browser import wait_until_live
 from PIL import Image
 from playwright.sync_api import expect
+from test_e2e_accessibility import assert_no_violations
 
 pytestmark = pytest.mark.e2e
 CLUB = "/clubs/secretaires-de-mairie/"
@@ -106,6 +107,127 @@ def test_a_draft_typed_in_one_tab_appears_in_another_of_the_same_browser(base_ur
     expect(second.get_by_label("Votre message")).to_have_value("Écrit dans le premier onglet.")
     first.get_by_label("Votre message").fill("")
     expect(second.get_by_label("Votre message")).to_have_value("")
+
+
+# --- « Aperçu » ---------------------------------------------------------------------------------
+
+
+def test_the_preview_shows_the_markdown_as_the_site_renders_it(base_url, logged_in_page):
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    box = page.get_by_label("Votre message")
+    box.fill("**Important** : voir @nadia-lefevre\n\n- un\n- deux\n\n<script>alert(1)</script>")
+
+    page.get_by_role("button", name="Aperçu", exact=True).click()
+
+    preview = page.locator("[data-composer-preview-area]")
+    expect(preview.locator("strong")).to_have_text("Important")
+    expect(preview.get_by_role("link", name="@nadia-lefevre")).to_have_attribute(
+        "href", "/membres/nadia-lefevre/"
+    )
+    expect(preview.locator("li")).to_have_count(2)
+    expect(preview).to_contain_text("<script>alert(1)</script>")  # words, not a script
+    assert preview.locator("script").count() == 0
+    expect(box).to_be_hidden()
+
+    page.get_by_role("button", name="Modifier", exact=True).click()
+
+    expect(box).to_be_visible()
+    expect(box).to_be_focused()
+    expect(preview).to_be_empty()
+    expect(page.get_by_role("button", name="Aperçu", exact=True)).to_be_visible()
+
+
+def test_an_empty_message_has_nothing_to_preview(base_url, logged_in_page):
+    page = logged_in_page("secretaire@demo.test")
+    page.goto(f"{base_url}{CLUB}fils/nouveau/")
+    page.get_by_role("button", name="Aperçu", exact=True).click()
+    expect(page.locator("[data-composer-preview-area]")).to_have_text(
+        "Rien à prévisualiser : le message est vide."
+    )
+    expect(page.get_by_label("Votre question ou votre message")).to_be_visible()
+
+
+def test_without_its_script_the_form_shows_no_preview_button(base_url, logged_in_page, contexts):
+    page = logged_in_page("secretaire@demo.test")
+    state = page.context.storage_state()
+    bare = contexts(storage_state=state, java_script_enabled=False).new_page()
+    bare.goto(f"{base_url}{CLUB}fils/nouveau/")
+    expect(bare.get_by_label("Votre question ou votre message")).to_be_visible()
+    expect(bare.get_by_role("button", name="Aperçu", exact=True)).to_have_count(0)
+    expect(bare.get_by_role("listbox")).to_have_count(0)
+
+
+# --- « @ » mentions -----------------------------------------------------------------------------
+
+
+def test_typing_at_offers_the_club_members_and_the_keyboard_inserts_the_chosen_one(
+    base_url, logged_in_page
+):
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    box = page.get_by_label("Votre message")
+    box.press_sequentially("Bonjour @g")
+
+    listbox = page.get_by_role("listbox", name="Membres du club à mentionner")
+    options = listbox.get_by_role("option")
+    expect(options).to_have_count(2)
+    expect(options.nth(0)).to_contain_text("Isabelle Garnier")
+    expect(options.nth(1)).to_contain_text("Thomas Girard")
+    expect(box).to_have_attribute("aria-autocomplete", "list")
+    expect(box).to_have_attribute("aria-controls", listbox.get_attribute("id"))
+    expect(box).to_have_attribute("aria-activedescendant", options.nth(0).get_attribute("id"))
+    box.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", options.nth(1).get_attribute("id"))
+    box.press("ArrowUp")
+    box.press("ArrowUp")  # from the first, round to the last
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+
+    box.press("Enter")
+
+    expect(box).to_have_value("Bonjour @thomas-girard ")
+    expect(listbox).to_be_hidden()
+    expect(box).not_to_have_attribute("aria-activedescendant", re.compile("."))
+    box.press_sequentially("et @Lefè")  # accents and capitals as the name is written
+    expect(options).to_have_count(1)
+    expect(options.first).to_contain_text("Nadia Lefèvre")
+    box.press("Tab")
+    expect(box).to_have_value("Bonjour @thomas-girard et @nadia-lefevre ")
+    expect(box).to_be_focused()
+
+
+def test_escape_closes_the_suggestions_and_keeps_the_text(base_url, logged_in_page):
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    box = page.get_by_label("Votre message")
+    box.press_sequentially("Voir @isa")
+    listbox = page.get_by_role("listbox", name="Membres du club à mentionner")
+    expect(listbox.get_by_role("option")).to_have_count(1)
+
+    box.press("Escape")
+
+    expect(listbox).to_be_hidden()
+    box.press("Enter")  # a new line, now that the list is closed
+    expect(box).to_have_value("Voir @isa\n")
+
+
+def test_the_thread_page_with_the_composer_open_has_no_accessibility_violation(
+    base_url, logged_in_page
+):
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    box = page.get_by_label("Votre message")
+    box.press_sequentially("Bonjour @g")
+    expect(page.get_by_role("option")).to_have_count(2)
+    box.evaluate(GIVE_FILE, ["paste", "capture.png", png_base64()])
+    expect(page.locator("[data-composer-files] li")).to_have_count(1)
+    assert_no_violations(page, "fil, suggestions de mention ouvertes")
+
+    box.press("Escape")
+    page.get_by_role("button", name="Aperçu", exact=True).click()
+    expect(page.locator(".composer-preview__label")).to_be_visible()
+    assert_no_violations(page, "fil, aperçu ouvert")
 
 
 # --- Files pasted or dropped --------------------------------------------------------------------
