@@ -22,6 +22,13 @@ def open_cantine_thread(page, base_url):
     wait_until_live(page)
 
 
+def writing_in_the_thread(logged_in_page, base_url):
+    """Claire Martin on the cantine thread, live: the page and its message box."""
+    page = logged_in_page("secretaire@demo.test")
+    open_cantine_thread(page, base_url)
+    return page, page.get_by_label("Votre message")
+
+
 def draft_saved(page, text: str) -> None:
     """Wait until the browser keeps `text` as a draft (it is saved a moment after typing)."""
     page.wait_for_function(
@@ -35,9 +42,7 @@ def draft_saved(page, text: str) -> None:
 
 
 def test_a_draft_survives_a_reload_and_goes_once_the_reply_is_sent(base_url, logged_in_page):
-    page = logged_in_page("secretaire@demo.test")
-    open_cantine_thread(page, base_url)
-    box = page.get_by_label("Votre message")
+    page, box = writing_in_the_thread(logged_in_page, base_url)
     box.fill("Brouillon qui survit au rechargement.")
     draft_saved(page, "Brouillon qui survit")
 
@@ -56,18 +61,17 @@ def test_a_draft_survives_a_reload_and_goes_once_the_reply_is_sent(base_url, log
 
 
 def test_a_restored_draft_can_be_discarded(base_url, logged_in_page):
-    page = logged_in_page("secretaire@demo.test")
-    open_cantine_thread(page, base_url)
-    page.get_by_label("Votre message").fill("Brouillon à abandonner.")
+    page, box = writing_in_the_thread(logged_in_page, base_url)
+    box.fill("Brouillon à abandonner.")
     draft_saved(page, "Brouillon à abandonner.")
     page.reload()
 
     page.get_by_role("button", name="Abandonner le brouillon").click()
 
-    expect(page.get_by_label("Votre message")).to_have_value("")
-    expect(page.get_by_label("Votre message")).to_be_focused()
+    expect(box).to_have_value("")
+    expect(box).to_be_focused()
     page.reload()
-    expect(page.get_by_label("Votre message")).to_have_value("")
+    expect(box).to_have_value("")
     expect(page.get_by_text("Brouillon restauré.")).to_be_hidden()
 
 
@@ -113,9 +117,7 @@ def test_a_draft_typed_in_one_tab_appears_in_another_of_the_same_browser(base_ur
 
 
 def test_the_preview_shows_the_markdown_as_the_site_renders_it(base_url, logged_in_page):
-    page = logged_in_page("secretaire@demo.test")
-    open_cantine_thread(page, base_url)
-    box = page.get_by_label("Votre message")
+    page, box = writing_in_the_thread(logged_in_page, base_url)
     box.fill("**Important** : voir @nadia-lefevre\n\n- un\n- deux\n\n<script>alert(1)</script>")
 
     page.get_by_role("button", name="Aperçu", exact=True).click()
@@ -164,9 +166,7 @@ def test_without_its_script_the_form_shows_no_preview_button(base_url, logged_in
 def test_typing_at_offers_the_club_members_and_the_keyboard_inserts_the_chosen_one(
     base_url, logged_in_page
 ):
-    page = logged_in_page("secretaire@demo.test")
-    open_cantine_thread(page, base_url)
-    box = page.get_by_label("Votre message")
+    page, box = writing_in_the_thread(logged_in_page, base_url)
     box.press_sequentially("Bonjour @g")
 
     listbox = page.get_by_role("listbox", name="Membres du club à mentionner")
@@ -198,9 +198,7 @@ def test_typing_at_offers_the_club_members_and_the_keyboard_inserts_the_chosen_o
 
 
 def test_escape_closes_the_suggestions_and_keeps_the_text(base_url, logged_in_page):
-    page = logged_in_page("secretaire@demo.test")
-    open_cantine_thread(page, base_url)
-    box = page.get_by_label("Votre message")
+    page, box = writing_in_the_thread(logged_in_page, base_url)
     box.press_sequentially("Voir @isa")
     listbox = page.get_by_role("listbox", name="Membres du club à mentionner")
     expect(listbox.get_by_role("option")).to_have_count(1)
@@ -215,9 +213,7 @@ def test_escape_closes_the_suggestions_and_keeps_the_text(base_url, logged_in_pa
 def test_the_thread_page_with_the_composer_open_has_no_accessibility_violation(
     base_url, logged_in_page
 ):
-    page = logged_in_page("secretaire@demo.test")
-    open_cantine_thread(page, base_url)
-    box = page.get_by_label("Votre message")
+    page, box = writing_in_the_thread(logged_in_page, base_url)
     box.press_sequentially("Bonjour @g")
     expect(page.get_by_role("option")).to_have_count(2)
     box.evaluate(GIVE_FILE, ["paste", "capture.png", png_base64()])
@@ -253,9 +249,7 @@ GIVE_FILE = """(target, [kind, name, data]) => {
 
 
 def test_a_pasted_image_becomes_an_attachment_of_the_posted_reply(base_url, logged_in_page):
-    page = logged_in_page("secretaire@demo.test")
-    open_cantine_thread(page, base_url)
-    box = page.get_by_label("Votre message")
+    page, box = writing_in_the_thread(logged_in_page, base_url)
     box.fill("Voici la grille des tarifs collée.")
 
     box.evaluate(GIVE_FILE, ["paste", "grille-tarifs.png", png_base64()])
@@ -275,8 +269,7 @@ def test_a_pasted_image_becomes_an_attachment_of_the_posted_reply(base_url, logg
 
 
 def test_a_dropped_file_can_be_removed_before_sending(base_url, logged_in_page):
-    page = logged_in_page("secretaire@demo.test")
-    open_cantine_thread(page, base_url)
+    page, _box = writing_in_the_thread(logged_in_page, base_url)
     form = page.locator("form[data-composer]")
     form.evaluate(GIVE_FILE, ["drop", "premier.png", png_base64()])
     form.evaluate(GIVE_FILE, ["drop", "second.png", png_base64()])
