@@ -171,6 +171,12 @@ def _render_into(post: Post, club: Club, *, unlinked: str = "") -> set[str]:
     return rendered.mentioned_handles
 
 
+def preview(*, club: Club, source: str) -> str:
+    """The HTML a post of this source would have in the club, as `_render_into` makes it;
+    nothing is written."""
+    return markdown.render(source, mention_urls=_mention_urls(club, source)).html
+
+
 def _set_mentions(post: Post, handles: set[str]) -> set[int]:
     """Record who the post mentions; returns the ids of those it did not mention before."""
     before = set(post.mentions.values_list("pk", flat=True))

@@ -3,6 +3,7 @@ club (a non-member gets the same 404 as for a missing object); list selectors ta
 caller has already checked, and run a number of queries that does not grow with the data."""
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     IntegerField,
@@ -13,13 +14,15 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.text import slugify
 
 from clubs import access
 from clubs.models import Club
-from community.models import User
+from community.models import Profile, User
 
 from .models import (
     Attachment,
@@ -274,3 +277,34 @@ def unread_threads_by_club(user: access.Person) -> dict[int, int]:
         .values_list("club", "count")
     )
     return dict(rows)
+
+
+# --- The composer -------------------------------------------------------------------------------
+
+MENTION_SUGGESTIONS = 8
+
+
+def mention_candidates(club: Club, user: User, typed: str) -> list[Profile]:
+    """Up to MENTION_SUGGESTIONS readers of the club (the writer aside) whose handle or name
+    matches what follows the « @ »: a handle starting with it or with a word of it (handles are
+    written without accents, so « elo » finds « élodie »), or a name that contains it."""
+    typed = typed.strip()[:60]
+    if not typed:
+        return []
+    plain = slugify(typed)
+    matches = (
+        Q(display_name__icontains=typed)
+        | Q(user__first_name__icontains=typed)
+        | Q(user__last_name__icontains=typed)
+    )
+    if plain:
+        matches |= Q(handle__istartswith=plain) | Q(handle__icontains=f"-{plain}")
+    found = (
+        Profile.objects.filter(user__in=access.readers_of(club))
+        .exclude(user=user)
+        .filter(matches)
+        .select_related("user")
+        .annotate(rank=Case(When(handle__istartswith=plain or typed, then=0), default=1))
+        .order_by("rank", "handle")
+    )
+    return list(found[:MENTION_SUGGESTIONS])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import file_views, report_views, views
+from . import composer_views, file_views, report_views, views
 
 app_name = "messaging"
 
@@ -34,6 +34,9 @@ urlpatterns = [
         report_views.resolve_report,
         name="resolve_report",
     ),
+    path(club + "apercu/", composer_views.preview, name="preview"),
+    path(thread + "apercu/", composer_views.thread_preview, name="thread_preview"),
+    path(club + "mentions/", composer_views.mentions, name="mentions"),
     path(club + "pieces-jointes/<int:pk>/<str:name>", file_views.download, name="attachment"),
     path(club + "pieces-jointes/<int:pk>/apercu/", file_views.preview, name="attachment_preview"),
 ]

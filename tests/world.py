@@ -97,7 +97,8 @@ def build_world(
     }
 
 
-THREAD_PAGES = ["thread", "reply", "subscription", "pin", "lock", "move", "unaccept"]
+THREAD_PAGES = ["thread", "reply", "thread_preview", "subscription", "pin", "lock", "move"]
+THREAD_PAGES = [*THREAD_PAGES, "unaccept"]
 THREAD_PAGES = [*(f"messaging:{name}" for name in THREAD_PAGES), "promote_thread"]
 POST_PAGES = ["post", "edit_post", "post_history", "delete_post", "hide_post", "restore_post"]
 POST_PAGES = [f"messaging:{name}" for name in [*POST_PAGES, "react", "accept", "report"]]

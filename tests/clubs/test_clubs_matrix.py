@@ -36,6 +36,8 @@ M, MOD, ST = "member", "moderator", "staff"
 SPECIFIC = {
     "messaging:thread": {M: 200, MOD: 200},
     "messaging:reply": {M: 400, MOD: 400},  # an empty form: the thread page, the error shown
+    "messaging:thread_preview": {M: 200, MOD: 200},  # the preview of a reply, in JSON
+    "messaging:preview": {M: 200, MOD: 200},  # of a new thread or an edit
     "messaging:subscription": {M: 302, MOD: 302},
     "messaging:pin": {M: 403, MOD: 302},
     "messaging:lock": {M: 403, MOD: 302},

@@ -206,6 +206,7 @@ EXPECTED_GATES = {
     "messaging:accept": {"moderator", "owner"},
     "messaging:unaccept": {"moderator", "owner"},
     "messaging:reply": {"moderator", "owner"},  # the thread is locked
+    "messaging:thread_preview": {"moderator", "owner"},  # the preview of that reply
     "messaging:pin": {"moderator", "owner"},
     "messaging:reports": {"moderator", "owner"},
     "clubs:moderation": {"moderator", "owner", "staff"},
