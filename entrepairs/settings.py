@@ -281,6 +281,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = 0
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Entre pairs"
+# The QR code of the two-factor setup is drawn inline in the page (no `data:` image).
+MFA_ADAPTER = "community.security.MFAAdapter"
 # Sessions are listed from their login (not updated at every request); ending them also closes
 # their live pages (community.security).
 USERSESSIONS_TRACK_ACTIVITY = False
