@@ -2,6 +2,14 @@
 and the two-factor QR code drawn inline, under the site's Content-Security-Policy."""
 
 import pytest
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from bs4 import BeautifulSoup
 from django.template import Context, Origin, Template
 from django.test import Client
@@ -116,3 +124,137 @@ def test_an_allauth_form_shows_the_site_s_error_box_labelled_fields_and_buttons(
     assert page.select_one("#id_email_error") is not None
     assert page.select_one("button.button[type=submit]").get_text(strip=True) == "Envoyer"
     assert page.select_one("a.button.button--danger[href='/retour/']") is not None
+
+
+# --- allauth's pages in the site's words ----------------------------------------------------------
+
+# English from allauth's templates, and allauth's own French where the site says it otherwise.
+LEFTOVERS = [
+    "E-mail actuel", "Changer pour", "e-mail", "E-mail", "Email", "Authenticator App",
+    "Authenticator secret", "Authenticator code",
+    "authentificateur", "Sign Out", "Sign In", "Two-Factor", "deux facteurs", "Recovery",
+    "récupération", "Réinitialis", "Confirmer l'accès", "Options alternatives", "Password",
+    "Current", "Veuillez", "Activate", "Deactivate", "Started At", "Browser",
+]  # fmt: skip
+
+
+def assert_in_site_words(response, *expected: str) -> None:
+    assert response.status_code == 200
+    words = text(response)
+    for phrase in expected:
+        assert phrase in words
+    assert [leftover for leftover in LEFTOVERS if leftover in words] == []
+    for label in html(response).select("main label"):
+        assert not label.get_text(" ", strip=True).endswith(":"), label
+
+
+def with_totp(user) -> str:
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def current_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("account_email", ["Adresse électronique", "Nouvelle adresse électronique"]),
+        ("account_change_password", ["Mot de passe actuel", "Changer mon mot de passe"]),
+        ("account_logout", ["Se déconnecter"]),
+        ("mfa_index", ["Double authentification", "Codes de secours", "Activer"]),
+        ("mfa_activate_totp", ["Activer la double authentification", "Code à six chiffres"]),
+        ("usersessions_list", ["Sessions actives", "Cette session"]),
+    ],
+)
+def test_each_account_page_speaks_the_site_s_french(member, name, expected):
+    response = confirmed(log_in(member)).get(reverse(name))
+    assert_in_site_words(response, *expected)
+    assert html(response).select_one("nav.account-nav") is not None
+
+
+def test_the_email_page_names_the_current_and_the_pending_address(member, run_on_commit):
+    browser = log_in(member)
+    with run_on_commit():
+        browser.post(reverse("account_email"), {"action_add": "", "email": "claire@commune.fr"})
+    response = browser.get(reverse("account_email"))
+    assert_in_site_words(
+        response,
+        "Votre adresse : membre@mairie.fr",
+        "Changement en attente : claire@commune.fr",
+        "Renvoyer le lien",
+        "Annuler le changement",
+    )
+    assert 'style="' not in markup(response)  # the site's policy forbids inline styles
+
+
+def test_a_refused_new_address_is_said_next_to_its_field(member):
+    response = log_in(member).post(reverse("account_email"), {"action_add": "", "email": "non"})
+    assert_in_site_words(response, "Le formulaire contient des erreurs")
+    control = html(response).select_one("input[name=email]")
+    assert control["aria-invalid"] == "true"
+    assert "id_email_error" in control["aria-describedby"].split()
+
+
+def test_the_reauthentication_page_asks_for_the_password_in_french(member):
+    response = log_in(member).get(reverse("account_reauthenticate"))
+    assert_in_site_words(
+        response, "Confirmez qu'il s'agit bien de vous", "Mot de passe", "Confirmer",
+        "Avec un code reçu par courriel",
+    )  # fmt: skip
+    code_page = log_in(member).get(reverse("account_request_reauthentication_code"))
+    assert_in_site_words(code_page, "M'envoyer un code", "Avec mon mot de passe")
+
+
+def test_the_two_factor_pages_of_a_member_who_has_it_speak_french(member):
+    with_totp(member)
+    browser = Client()
+    browser.force_login(member)
+    assert_in_site_words(
+        browser.get(reverse("mfa_reauthenticate")), "Code de vérification", "codes de secours"
+    )
+    index = browser.get(reverse("mfa_index"))
+    assert_in_site_words(index, "Activée", "Il vous reste 10 codes de secours", "Désactiver")
+
+
+def test_the_two_factor_pages_once_confirmed(member):
+    secret = with_totp(member)
+    browser = Client()
+    browser.force_login(member)
+    confirm = browser.post(reverse("mfa_reauthenticate"), {"code": current_code(secret)})
+    assert confirm.status_code == 302
+    for name, expected in [
+        ("mfa_deactivate_totp", "Désactiver la double authentification"),
+        ("mfa_view_recovery_codes", "Il vous en reste 10 sur 10"),
+        ("mfa_generate_recovery_codes", "Créer les nouveaux codes"),
+    ]:
+        assert_in_site_words(browser.get(reverse(name)), expected)
+    download = browser.get(reverse("mfa_download_recovery_codes")).content.decode()
+    assert download.startswith("Entre pairs — vos codes de secours")
+
+
+def test_the_login_s_second_step_asks_for_the_code_in_french(member):
+    with_totp(member)
+    browser = Client()
+    browser.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+    response = browser.get(reverse("mfa_authenticate"))
+    assert_in_site_words(response, "Double authentification", "Code de vérification", "Annuler")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (reverse("account_reset_password"), ["Mot de passe oublié", "Recevoir le lien"]),
+        (reverse("account_reset_password_done"), ["un courriel vous y attend"]),
+        (reverse("account_email_verification_sent"), ["Confirmez votre adresse électronique"]),
+        (reverse("account_confirm_email", args=["cle-inconnue"]), ["a expiré"]),
+        (reverse("account_reset_password_from_key", args=["1-x", "cle"]), ["Lien expiré"]),
+        (reverse("account_inactive"), ["Compte désactivé"]),
+        (reverse("account_reset_password_from_key_done"), ["Votre mot de passe est changé"]),
+    ],
+)
+def test_the_pages_before_login_speak_the_site_s_french(client, path, expected):
+    assert_in_site_words(client.get(path), *expected)
