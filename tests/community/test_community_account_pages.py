@@ -1,7 +1,11 @@
 """allauth's pages (email, password, two-factor, sessions, reset) in the site's layout and words,
 and the two-factor QR code drawn inline, under the site's Content-Security-Policy."""
 
+import re
+
 import pytest
+from allauth.account.adapter import get_adapter
+from allauth.core import context as allauth_context
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     TOTP,
@@ -11,9 +15,11 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from bs4 import BeautifulSoup
+from django.core import mail
 from django.template import Context, Origin, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pages import html, markup, text
 
 from community.forms import ResetPasswordForm
@@ -258,3 +264,99 @@ def test_the_login_s_second_step_asks_for_the_code_in_french(member):
 )
 def test_the_pages_before_login_speak_the_site_s_french(client, path, expected):
     assert_in_site_words(client.get(path), *expected)
+
+
+# --- allauth's emails in the site's words -------------------------------------------------------
+
+EMAIL_LEFTOVERS = ["Hello", "Bonjour de", "Bonjour, c'est", "127.0.0.1", "testserver", "Merci d'utiliser",
+                   "e-mail", "E-mail", "Please", "example.com"]  # fmt: skip
+
+
+def assert_site_email(message) -> None:
+    assert message.subject.startswith("[Entre pairs] ")
+    assert "L'équipe Entre pairs" in message.body
+    assert message.body.startswith("Bonjour")
+    everything = message.subject + message.body.replace("http://testserver/", "")
+    assert [leftover for leftover in EMAIL_LEFTOVERS if leftover in everything] == []
+
+
+def test_the_password_reset_email_is_in_french_with_a_link_that_works(client, member):
+    client.post(reverse("account_reset_password"), {"email": member.email})
+    (message,) = mail.outbox
+    assert message.to == [member.email]
+    assert_site_email(message)
+    assert message.subject == "[Entre pairs] Choisir un nouveau mot de passe"
+    assert message.body.startswith("Bonjour Claire Martin,")
+    link = re.search(r"https?://\S+/comptes/password/reset/key/\S+", message.body).group(0)
+    page = client.get(link, follow=True)
+    assert_in_site_words(page, "Nouveau mot de passe")
+    new_password = "une-phrase-de-passe-neuve-7"
+    done = client.post(
+        page.redirect_chain[-1][0] if page.redirect_chain else link,
+        {"password1": new_password, "password2": new_password},
+        follow=True,
+    )
+    assert_in_site_words(done, "Votre mot de passe est changé")
+    member.refresh_from_db()
+    assert member.check_password(new_password)
+
+
+def test_a_reset_asked_for_an_unknown_address_answers_in_the_site_s_words(client, db):
+    client.post(reverse("account_reset_password"), {"email": "personne@commune.fr"})
+    (message,) = mail.outbox
+    assert_site_email(message)
+    assert "Aucun compte n'utilise cette adresse" in message.body
+    assert "/comptes/signup/" not in message.body  # signup is by invitation only
+
+
+def test_a_new_address_gets_a_french_confirmation_email(member, run_on_commit):
+    browser = log_in(member)
+    with run_on_commit():
+        browser.post(reverse("account_email"), {"action_add": "", "email": "claire@commune.fr"})
+    message = mail.outbox[-1]
+    assert_site_email(message)
+    assert message.subject == "[Entre pairs] Confirmez votre adresse électronique"
+    assert re.search(r"https?://\S+/comptes/confirm-email/\S+", message.body)
+
+
+def test_the_code_to_confirm_one_s_identity_comes_in_a_french_email(member):
+    browser = log_in(member)
+    browser.post(reverse("account_request_reauthentication_code"), {"recipient": member.email})
+    message = mail.outbox[-1]
+    assert_site_email(message)
+    assert message.subject == "[Entre pairs] Votre code de confirmation"
+    page = browser.get(reverse("account_confirm_reauthentication_code"))
+    assert_in_site_words(page, "Code reçu par courriel", member.email)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "account/email/email_changed",
+        "account/email/email_deleted",
+        "account/email/password_changed",
+        "account/email/password_set",
+        "account/email/password_reset",
+        "account/email/account_already_exists",
+        "mfa/email/totp_activated",
+        "mfa/email/totp_deactivated",
+        "mfa/email/recovery_codes_generated",
+    ],
+)
+def test_every_other_account_email_is_in_the_site_s_words(rf, member, template):
+    request = rf.get("/")
+    request.user = member
+    context = {
+        "user": member,
+        "email": member.email,
+        "from_email": member.email,
+        "to_email": "claire@commune.fr",
+        "deleted_email": "ancienne@commune.fr",
+        "password_reset_url": "http://testserver/comptes/password/reset/",
+        "ip": "192.0.2.7",
+        "user_agent": "Mozilla/5.0",
+        "timestamp": timezone.now(),
+    }
+    with allauth_context.request_context(request):
+        message = get_adapter().render_mail(template, member.email, context)
+    assert_site_email(message)
