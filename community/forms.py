@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from allauth.account import forms as allauth_forms
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
@@ -7,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import avatars
 from .models import BIO_MAX_LENGTH, Profile
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ProfileForm(forms.ModelForm):
@@ -75,8 +80,8 @@ class SiteWords:
     allauth's (« E-mail actuel : », « Code de l'authentificateur »), without placeholders that
     would repeat them in other words and vanish as soon as one types."""
 
-    labels: dict[str, str] = {}
-    helps: dict[str, str] = {}
+    labels: dict[str, "StrOrPromise"] = {}
+    helps: dict[str, "StrOrPromise"] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +97,7 @@ NEW_PASSWORD_HELP = _(
     "Au moins 10 caractères. Évitez un mot de passe courant, fait seulement de chiffres ou "
     "proche de votre nom ou de votre adresse : une phrase de quelques mots se retient bien."
 )
-NEW_PASSWORD_LABELS = {
+NEW_PASSWORD_LABELS: dict[str, "StrOrPromise"] = {
     "password1": _("Nouveau mot de passe"),
     "password2": _("Nouveau mot de passe, une seconde fois"),
 }

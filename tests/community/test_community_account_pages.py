@@ -2,6 +2,7 @@
 and the two-factor QR code drawn inline, under the site's Content-Security-Policy."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from allauth.account.adapter import get_adapter
@@ -14,15 +15,17 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from allauth.usersessions.models import UserSession
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.template import Context, Origin, Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pages import html, markup, text
+from pages import html, markup, text, words
 
 from community.forms import ResetPasswordForm
+from community.security import describe_user_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -268,8 +271,8 @@ def test_the_pages_before_login_speak_the_site_s_french(client, path, expected):
 
 # --- allauth's emails in the site's words -------------------------------------------------------
 
-EMAIL_LEFTOVERS = ["Hello", "Bonjour de", "Bonjour, c'est", "127.0.0.1", "testserver", "Merci d'utiliser",
-                   "e-mail", "E-mail", "Please", "example.com"]  # fmt: skip
+EMAIL_LEFTOVERS = ["Hello", "Bonjour de", "Bonjour, c'est", "127.0.0.1", "testserver",
+                   "Merci d'utiliser", "e-mail", "E-mail", "Please", "example.com"]  # fmt: skip
 
 
 def assert_site_email(message) -> None:
@@ -360,3 +363,72 @@ def test_every_other_account_email_is_in_the_site_s_words(rf, member, template):
     with allauth_context.request_context(request):
         message = get_adapter().render_mail(template, member.email, context)
     assert_site_email(message)
+
+
+# --- Sessions: each browser and system in words -------------------------------------------------
+
+FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+CHROME_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
+SAFARI_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+SAFARI_MAC = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Safari/605.1.15"
+)
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "words"),
+    [
+        (FIREFOX_WINDOWS, "Firefox sur Windows"),
+        (CHROME_ANDROID, "Chrome sur Android"),
+        (SAFARI_IPHONE, "Safari sur iPhone"),
+        (SAFARI_MAC, "Safari sur macOS"),
+        ("", "Navigateur inconnu"),
+        ("n'importe quoi", "Navigateur inconnu"),
+    ],
+)
+def test_a_user_agent_reads_as_browser_and_system(user_agent, words):
+    assert describe_user_agent(user_agent) == words
+
+
+def log_in_with(user, user_agent: str) -> Client:
+    browser = Client(headers={"user-agent": user_agent})
+    response = browser.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return browser
+
+
+def test_the_sessions_page_names_each_browser_and_marks_this_session(member):
+    here = log_in_with(member, FIREFOX_WINDOWS)
+    log_in_with(member, CHROME_ANDROID)
+    log_in_with(member, "")
+    response = here.get(reverse("usersessions_list"))
+    assert_in_site_words(response, "Navigateur et système", "Adresse IP", "Connexion")
+    rows = [words(row.select_one("th")) for row in html(response).select("tbody tr")]
+    assert rows == [
+        "Firefox sur Windows Cette session",
+        "Chrome sur Android",
+        "Navigateur inconnu",
+    ]
+    assert "Mozilla/5.0" not in text(response)
+    current = html(response).select_one("tbody tr[aria-current=true]")
+    assert words(current.select_one("th")).startswith("Firefox sur Windows")
+
+
+def test_the_sessions_page_writes_its_dates_in_french(member, settings):
+    settings.USERSESSIONS_TRACK_ACTIVITY = True
+    browser = log_in_with(member, FIREFOX_WINDOWS)
+    UserSession.objects.filter(user=member).update(
+        created_at=datetime(2026, 3, 1, 8, 5, tzinfo=UTC),
+        last_seen_at=datetime(2026, 3, 2, 16, 30, tzinfo=UTC),
+    )
+    response = browser.get(reverse("usersessions_list"))
+    assert_in_site_words(
+        response, "Dernière activité", "1er mars 2026 à 09:05", "2 mars 2026 à 17:30"
+    )
