@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import avatars
 from .models import BIO_MAX_LENGTH, Profile
+from .web import focus_first_error
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -75,7 +76,7 @@ class ProfileForm(forms.ModelForm):
         return upload  # unchanged (the stored file) or cleared (False)
 
 
-class SiteWords:
+class SiteWords(forms.Form):
     """An allauth form in the site's words: its fields' labels (and help) set here, rather than
     allauth's (« E-mail actuel : », « Code de l'authentificateur »), without placeholders that
     would repeat them in other words and vanish as soon as one types."""
@@ -91,6 +92,10 @@ class SiteWords:
             self.fields[name].help_text = help_text
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        focus_first_error(self)
 
 
 NEW_PASSWORD_HELP = _(

@@ -206,6 +206,7 @@ def test_a_refused_new_address_is_said_next_to_its_field(member):
     control = html(response).select_one("input[name=email]")
     assert control["aria-invalid"] == "true"
     assert "id_email_error" in control["aria-describedby"].split()
+    assert control.has_attr("autofocus")
 
 
 def test_the_reauthentication_page_asks_for_the_password_in_french(member):
