@@ -162,6 +162,12 @@ def clubs_moderated_by(user: Person) -> QuerySet[Club]:
     return Club.objects.active().filter(pk__in=_moderating(user).values("club_id"))
 
 
+def move_targets(user: Person, thread: ClubThread) -> QuerySet[Club]:
+    """The clubs the user may move the thread to: the other active clubs they moderate. With
+    none, the thread page offers no « Déplacer »."""
+    return clubs_moderated_by(user).exclude(pk=thread.club.pk)
+
+
 def _moderating(user: Person) -> QuerySet[Membership]:
     """THE rule of who moderates a club: an active account whose membership has a manager's
     role and that no ban contradicts. Every list of moderators, in either direction, is read
@@ -186,7 +192,8 @@ def moderators_of(club: Club) -> QuerySet[User]:
 def report_handlers(club: Club, post_author_id: int | None) -> QuerySet[User]:
     """Who is told of a report on a post: the club's moderators but its author, who may not
     handle it (`ThreadRights.may_moderate_post`)."""
-    return moderators_of(club).exclude(pk=post_author_id)
+    handlers = moderators_of(club)
+    return handlers if post_author_id is None else handlers.exclude(pk=post_author_id)
 
 
 def readers_of(club: Club) -> QuerySet[User]:

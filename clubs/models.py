@@ -283,6 +283,17 @@ class MembershipEvent(models.Model):
         LEFT = "left", _("départ du club")
         BANNED = "banned", _("exclusion")
         UNBANNED = "unbanned", _("fin d'exclusion")
+        THREAD_PINNED = "thread_pinned", _("fil épinglé")
+        THREAD_UNPINNED = "thread_unpinned", _("fil désépinglé")
+        THREAD_LOCKED = "thread_locked", _("fil verrouillé")
+        THREAD_UNLOCKED = "thread_unlocked", _("fil déverrouillé")
+        THREAD_MOVED_OUT = "thread_moved_out", _("fil déplacé vers un autre club")
+        THREAD_MOVED_IN = "thread_moved_in", _("fil reçu d'un autre club")
+        ANSWER_ACCEPTED = "answer_accepted", _("réponse retenue")
+        ANSWER_CLEARED = "answer_cleared", _("réponse retenue retirée")
+        POST_HIDDEN = "post_hidden", _("message masqué")
+        POST_RESTORED = "post_restored", _("message restauré")
+        REPORT_DISMISSED = "report_dismissed", _("signalement classé sans suite")
 
     club = models.ForeignKey(
         Club, verbose_name=_("club"), on_delete=models.CASCADE, related_name="events"
@@ -295,9 +306,28 @@ class MembershipEvent(models.Model):
     created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
 
     class Meta:
-        verbose_name = _("événement d'adhésion")
-        verbose_name_plural = _("journal des adhésions")
+        verbose_name = _("événement du club")
+        verbose_name_plural = _("journal du club")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.club} : {self.get_kind_display()}"
+
+    @property
+    def summary(self) -> str:
+        """What happened, in a sentence: the kind, and what the details say of it (the roles
+        before and after, the thread, the other club, the reason shown to members)."""
+        said = str(self.get_kind_display()).capitalize()
+        detail = self.detail or {}
+        if self.kind == self.Kind.ROLE_CHANGED and detail.get("previous"):
+            roles = dict(Role.choices)
+            before = roles.get(detail["previous"], detail["previous"])
+            after = roles.get(detail.get("role", ""), detail.get("role", ""))
+            return f"{said} : {before} → {after}"
+        if detail.get("thread"):
+            said += f" « {detail['thread']} »"
+        if detail.get("other_club"):
+            said += f" ({detail['other_club']})"
+        if detail.get("reason"):
+            said += f" : {detail['reason']}"
+        return said

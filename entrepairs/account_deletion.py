@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from clubs import audit
 from clubs.models import Club, Membership, Role
 from community import after_commit, security
 from community.action_errors import ActionError
@@ -48,6 +49,7 @@ def delete_account(*, user: User, erase_posts: bool) -> None:
         messaging_actions.erase_posts_of(author=user)
     messaging_actions.remove_uploads_of(uploader=user)
     messaging_actions.forget_person(person=user)
+    audit.forget_person(user)
     after_commit.delete_files([name for name in [user.profile.avatar.name] if name])
     security.end_other_sessions(user, keep_session_key=None)
     after_commit.tell_pages([user.pk], after_commit.ACCESS_CHANGED)

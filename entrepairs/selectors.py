@@ -1,9 +1,10 @@
 """Reads of members: the directory. Query counts do not grow with the number of people."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from clubs import access
 from clubs.models import Club, Membership
+from community.fulltext import contains_every_word, person_name
 from community.models import User
 
 
@@ -17,7 +18,8 @@ def directory(
     name: str = "",
 ) -> QuerySet[User]:
     """The people who share an active club with the viewer (the viewer aside), each with the
-    memberships of the clubs they share with the viewer (`shared_memberships`)."""
+    memberships of the clubs they share with the viewer (`shared_memberships`). `name` and
+    `organisation` match each of their words, accents and case ignored."""
     viewer_clubs = access.member_clubs(viewer)
     if club is not None:
         viewer_clubs = viewer_clubs.filter(pk=club.pk)
@@ -28,14 +30,9 @@ def directory(
         )
     if departement:
         people = people.filter(profile__departement=departement)
-    if organisation:
-        people = people.filter(profile__organisation__icontains=organisation)
-    for word in name.split():
-        people = people.filter(
-            Q(profile__display_name__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-        )
+    # Accents and case ignored on every database: « lefevre » finds « Lefèvre ».
+    people = contains_every_word(people, F("profile__organisation"), organisation)
+    people = contains_every_word(people, person_name(), name)
     shared = Membership.objects.filter(club__in=viewer_clubs).select_related("club")
     return (
         people.select_related("profile")

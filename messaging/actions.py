@@ -5,7 +5,7 @@ message. As a safety net they refuse (PermissionDenied) an actor who is not a me
 moderator where one is needed."""
 
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clubs import access
+from clubs.audit import Kind, log_event
 from clubs.models import Club, Membership
 from community import after_commit, domain_events
 from community.action_errors import ActionError
@@ -79,6 +80,26 @@ def _require_moderator_of_post(user: User, post: Post) -> None:
             ),
             "own_post",
         )
+
+
+def _log_thread(
+    actor: User, thread: Thread, kind: str, *, club: Club | None = None, **detail: Any
+) -> None:
+    """Write the act in the club's journal (`clubs.audit`), naming the thread."""
+    log_event(club=club or thread.club, actor=actor, kind=kind, thread=thread.title, **detail)
+
+
+def _log_post(actor: User, post: Post, kind: str, **detail: Any) -> None:
+    """Write an act on a post in the club's journal, naming its author and thread."""
+    log_event(
+        club=post.thread.club,
+        actor=actor,
+        kind=kind,
+        target_user=post.author,
+        thread=post.thread.title,
+        post=post.pk,
+        **detail,
+    )
 
 
 def _require_pace(author: User) -> None:
@@ -403,6 +424,7 @@ def hide_post(*, moderator: User, post: Post, reason: str) -> Post:
     post.hidden_by = moderator
     post.hidden_reason = reason
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _log_post(moderator, post, Kind.POST_HIDDEN, reason=reason)
     events.post_changed(post, "post.hidden")
     _refresh_summary(post.thread)
     return post
@@ -417,6 +439,7 @@ def restore_post(*, moderator: User, post: Post) -> Post:
     post.hidden_by = None
     post.hidden_reason = ""
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _log_post(moderator, post, Kind.POST_RESTORED)
     events.post_changed(post, "post.restored")
     _refresh_summary(post.thread)
     return post
@@ -435,10 +458,19 @@ def set_locked(*, moderator: User, thread: Thread, locked: bool) -> Thread:
     return _set_thread_flag(moderator, thread, "locked", locked)
 
 
+THREAD_FLAG_EVENTS = {
+    ("pinned", True): Kind.THREAD_PINNED,
+    ("pinned", False): Kind.THREAD_UNPINNED,
+    ("locked", True): Kind.THREAD_LOCKED,
+    ("locked", False): Kind.THREAD_UNLOCKED,
+}
+
+
 def _set_thread_flag(moderator: User, thread: Thread, flag: str, value: bool) -> Thread:
     _require_moderator(moderator, thread)
     setattr(thread, flag, value)
     thread.save(update_fields=[flag])
+    _log_thread(moderator, thread, THREAD_FLAG_EVENTS[flag, value])
     events.thread_flag(thread, f"thread.{flag}", value)
     return thread
 
@@ -452,9 +484,12 @@ def move_thread(*, moderator: User, thread: Thread, to_club: Club) -> Thread:
     if to_club.pk == thread.club_id:
         raise ActionError(_("Le fil est déjà dans ce club."), "same_club")
     _require_writable(to_club)
+    from_club = thread.club
     from_club_id = thread.club_id
     thread.club = to_club
     thread.save(update_fields=["club"])
+    _log_thread(moderator, thread, Kind.THREAD_MOVED_OUT, club=from_club, other_club=to_club.name)
+    _log_thread(moderator, thread, Kind.THREAD_MOVED_IN, other_club=from_club.name)
     events.thread_moved(thread, from_club_id=from_club_id)
     # Followers who may not read the new club no longer follow it.
     ThreadSubscription.objects.filter(thread=thread).exclude(
@@ -475,6 +510,7 @@ def accept_answer(*, user: User, post: Post) -> Thread:
         raise ActionError(_("La question ne peut pas être sa propre réponse."), "first_post")
     thread.accepted_answer = post
     thread.save(update_fields=["accepted_answer"])
+    _log_post(user, post, Kind.ANSWER_ACCEPTED)
     events.thread_solved(thread)
     return thread
 
@@ -486,6 +522,7 @@ def clear_accepted_answer(*, user: User, thread: Thread) -> Thread:
     rights.require("accept")
     thread.accepted_answer = None
     thread.save(update_fields=["accepted_answer"])
+    _log_thread(user, thread, Kind.ANSWER_CLEARED)
     events.thread_solved(thread)
     return thread
 
@@ -568,6 +605,8 @@ def resolve_report(
     status = Report.Status.HIDDEN if hide else Report.Status.DISMISSED
     if hide and not post.is_hidden:
         hide_post(moderator=moderator, post=post, reason=public_reason)
+    if not hide:
+        _log_post(moderator, post, Kind.REPORT_DISMISSED)
     reports = Report.objects.filter(post=post, status=Report.Status.OPEN) if hide else [report]
     now = timezone.now()
     for handled in reports:

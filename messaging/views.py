@@ -146,6 +146,7 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
             "last_post_id": last_post_id,
             "open_at": open_at,
             "subscription": selectors.subscription_level(thread, request.user),
+            "can_move": _can_move(request.user, thread, rights),
             "reply_form": reply_form,
             "live_streams": live_streams,
             "stream": after_commit.group_name("club", thread.club_id),
@@ -164,7 +165,12 @@ def _reader_context(request, thread, rights) -> dict:
         "csrf_token": get_token(request),
         "first_post_id": selectors.first_post_id(thread),
         "subscription": selectors.subscription_level(thread, request.user),
+        "can_move": _can_move(request.user, thread, rights),
     }
+
+
+def _can_move(user, thread, rights) -> bool:
+    return rights.moderate and access.move_targets(user, thread).exists()
 
 
 def _thread_parts(request, thread, rights):
@@ -287,7 +293,7 @@ def lock(request, slug, pk):
 
 def move(request, slug, pk):
     thread = _moderated_thread(request, slug, pk)
-    targets = access.clubs_moderated_by(request.user).exclude(pk=thread.club_id)
+    targets = access.move_targets(request.user, thread)
     form = MoveForm(*posted(request), clubs=targets)
     if request.method == "POST" and form.is_valid():
         to_club = form.cleaned_data["club"]

@@ -3,7 +3,9 @@
 Each source (threads, posts, guides, members) starts from what the member may see — a queryset
 built on `clubs.access` — then matches the words with the database's engine: PostgreSQL full text
 (French stemming, accents ignored, ranked, `ts_headline` snippets) or, on the embedded SQLite,
-accent- and case-insensitive substrings. Adding a source means one more class in `SOURCES`.
+the same French words in FTS5 tables (`search.sqlite_index`), ranked too. Member names are matched
+as substrings, accents and case ignored, on both. Adding a source means one more class in
+`SOURCES`.
 """
 
 import re
@@ -14,8 +16,7 @@ from typing import TYPE_CHECKING
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import CharField, Count, F, Func, QuerySet, Value, Window
-from django.db.models.functions import Concat
+from django.db.models import Count, F, Func, QuerySet, Value, Window
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -27,11 +28,23 @@ from clubs import access
 from clubs.models import Club
 from cms.models import GuidePage
 from cms.selectors import guides_for
-from community.fulltext import CONFIG, ContainsTerm, fold, folded_terms
+from community.fulltext import (
+    CONFIG,
+    contains_every_word,
+    fold,
+    folded_terms,
+    french_stems,
+    person_name,
+    query_stems,
+)
 from messaging.models import Post, Thread
 from messaging.selectors import VISIBLE
 
+from . import sqlite_index
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django_stubs_ext import StrOrPromise
 
 # Private-use characters mark the matched words until the text is escaped; they are removed
@@ -51,7 +64,21 @@ class Criteria:
 
     @property
     def terms(self) -> list[str]:
+        """The folded words, for names (matched as substrings)."""
         return [term for term in folded_terms(self.text) if len(term) > 1]
+
+    @property
+    def stems(self) -> list[str]:
+        """The French stems, for texts (`community.fulltext.query_stems`)."""
+        return query_stems(self.text)
+
+    def names_word(self, word: str) -> bool:
+        """Whether a word of a name contains one of the words searched."""
+        return any(term in fold(word) for term in self.terms)
+
+    def has_stem_of(self, word: str) -> bool:
+        """Whether a word of a text is a form of one of the words searched."""
+        return any(stem in self.stems for stem in french_stems(word))
 
 
 @dataclass(frozen=True)
@@ -77,11 +104,11 @@ def marked(text: str) -> SafeString:
     return mark_safe(escape(text).replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-def highlight(text: str, terms: list[str], *, whole: bool) -> str:
-    """Markers around each word that contains a term (accents and case ignored); unless `whole`,
-    only a window of text around the first such word."""
+def highlight(text: str, matches: "Callable[[str], bool]", *, whole: bool) -> str:
+    """Markers around each word that `matches` (`Criteria.has_stem_of` or `names_word`); unless
+    `whole`, only a window of text around the first such word."""
     text = unmarked(text)
-    found = [m for m in WORD.finditer(text) if any(term in fold(m.group()) for term in terms)]
+    found = [m for m in WORD.finditer(text) if matches(m.group())]
     start, end = 0, len(text)
     if not whole:
         first = found[0].start() if found else 0
@@ -104,7 +131,7 @@ def highlight(text: str, terms: list[str], *, whole: bool) -> str:
 
 
 def full_text() -> bool:
-    """PostgreSQL full text; otherwise the substring fallback."""
+    """PostgreSQL's own full text; otherwise SQLite's index (`search.sqlite_index`)."""
     return connection.vendor == "postgresql"
 
 
@@ -112,33 +139,27 @@ def _ts_query(criteria: Criteria) -> SearchQuery:
     return SearchQuery(criteria.text, config=CONFIG, search_type="plain")
 
 
-def match_text(queryset: QuerySet, *, document: str, text: str, criteria: Criteria) -> QuerySet:
-    """The rows whose text holds every word, best first (PostgreSQL) or newest first."""
+def match_text(queryset: QuerySet, *, document: str, index: str, criteria: Criteria) -> QuerySet:
+    """The rows whose text holds every word (in any of its French forms), best first: PostgreSQL's
+    `document`, or SQLite's `index` (a key of `sqlite_index.INDEXES`)."""
     if full_text():
         query = _ts_query(criteria)
-        return (
-            queryset.filter(**{document: query})
-            .annotate(rank=SearchRank(F(document), query))
-            .order_by("-rank", "-pk")
+        queryset = queryset.filter(**{document: query}).annotate(
+            rank=SearchRank(F(document), query)
         )
-    return match_substrings(queryset, F(text), criteria).order_by("-pk")
-
-
-def match_substrings(queryset: QuerySet, text, criteria: Criteria) -> QuerySet:
-    """The rows whose text contains every term, accents and case ignored."""
-    for term in criteria.terms:
-        queryset = queryset.filter(ContainsTerm(text, term))
-    return queryset
+    else:
+        queryset = sqlite_index.matching(queryset, index=index, stems=criteria.stems)
+    return queryset.order_by("-rank", "-pk")
 
 
 def headlines(objects: list, *, text: str, criteria: Criteria, whole: bool) -> dict[int, str]:
     """The marked snippet (or `whole` text) of each object, by primary key: one query on
-    PostgreSQL (its stemmer knows which words matched), none on SQLite."""
+    PostgreSQL, none on SQLite (the same stemmer in Python tells which words matched)."""
     if not objects:
         return {}
     if not full_text():
         return {
-            o.pk: highlight(without_markdown(getattr(o, text)), criteria.terms, whole=whole)
+            o.pk: highlight(without_markdown(getattr(o, text)), criteria.has_stem_of, whole=whole)
             for o in objects
         }
     model = type(objects[0])
@@ -193,7 +214,7 @@ class ThreadSource:
         if criteria.since is not None:
             threads = threads.filter(created_at__gte=criteria.since)
         threads = threads.select_related("club").defer("search_document", "club__description")
-        return match_text(threads, document="search_document", text="title", criteria=criteria)
+        return match_text(threads, document="search_document", index="threads", criteria=criteria)
 
     def hits(self, threads: list[Thread], criteria: Criteria) -> list[Hit]:
         titles = headlines(threads, text="title", criteria=criteria, whole=True)
@@ -229,7 +250,7 @@ class PostSource:
             "author__email",
             "author__profile__display_name",
         )
-        return match_text(posts, document="search_document", text="source", criteria=criteria)
+        return match_text(posts, document="search_document", index="posts", criteria=criteria)
 
     def hits(self, posts: list[Post], criteria: Criteria) -> list[Hit]:
         snippets = headlines(posts, text="source", criteria=criteria, whole=False)
@@ -264,13 +285,13 @@ class GuideSource:
         guides = guides.only("title", "url_path", "first_published_at", "search_text")
         if full_text():
             guides = guides.annotate(document=SearchVector("search_text", config=CONFIG))
-        return match_text(guides, document="document", text="search_text", criteria=criteria)
+        return match_text(guides, document="document", index="guides", criteria=criteria)
 
     def hits(self, guides: list[GuidePage], criteria: Criteria) -> list[Hit]:
         snippets = headlines(guides, text="search_text", criteria=criteria, whole=False)
         return [
             Hit(
-                title=marked(highlight(guide.title, criteria.terms, whole=True)),
+                title=marked(highlight(guide.title, criteria.has_stem_of, whole=True)),
                 url=guide.get_url(),
                 snippet=marked(snippets[guide.pk]),
                 details=[_("Guide de l'équipe du GIP"), _when(guide.first_published_at)],
@@ -290,21 +311,13 @@ class MemberSource:
         people = access.people_sharing_a_club_with(user)
         if criteria.club is not None:
             people = people.filter(club_memberships__club=criteria.club)
-        name = Concat(
-            "profile__display_name",
-            Value(" "),
-            "first_name",
-            Value(" "),
-            "last_name",
-            output_field=CharField(),
-        )
-        people = match_substrings(people.select_related("profile"), name, criteria)
+        people = contains_every_word(people.select_related("profile"), person_name(), criteria.text)
         return people.order_by("profile__display_name", "last_name", "first_name", "pk")
 
     def hits(self, people: list, criteria: Criteria) -> list[Hit]:
         return [
             Hit(
-                title=marked(highlight(person.display_name, criteria.terms, whole=True)),
+                title=marked(highlight(person.display_name, criteria.names_word, whole=True)),
                 url=reverse("profile", args=[person.profile.handle]),
                 snippet=SafeString(""),
                 details=[d for d in (person.profile.job_title, person.profile.organisation) if d],

@@ -1,8 +1,7 @@
-"""What the actions of every subject share (private to the package): the audit-log entry, the
+"""What the actions of every subject share (private to the package): the
 moderator check, and the checks of an archived club, a choice and a message."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -11,30 +10,9 @@ from community.action_errors import ActionError
 from community.models import User
 
 from .. import access
-from ..models import Club, Membership, MembershipEvent
-
-Kind = MembershipEvent.Kind
+from ..models import Club, Membership
 
 MAX_MESSAGE_LENGTH = 2000
-
-
-def log_event(
-    *,
-    club: Club,
-    actor: User | None,
-    kind: str,
-    target_user: User | None = None,
-    target_email: str = "",
-    **detail: Any,
-) -> MembershipEvent:
-    return MembershipEvent.objects.create(
-        club=club,
-        actor=actor,
-        kind=kind,
-        target_user=target_user,
-        target_email=target_email or (target_user.email if target_user else ""),
-        detail=detail,
-    )
 
 
 def require_manager(actor: User, club: Club) -> Membership | None:

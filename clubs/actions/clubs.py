@@ -10,8 +10,9 @@ from community.action_errors import ActionError
 from community.models import User
 
 from .. import access
+from ..audit import Kind, log_event
 from ..models import Club, Invitation, JoinRequest, Membership, Profession, Role, Visibility
-from ._shared import Kind, check_choice, log_event
+from ._shared import check_choice
 
 
 def _require_owner_or_staff(actor: User, club: Club) -> Membership | None:

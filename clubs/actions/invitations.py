@@ -16,6 +16,7 @@ from community.action_errors import ActionError
 from community.models import User, normalise_email
 
 from .. import access, bulk, tasks
+from ..audit import Kind, log_event
 from ..models import (
     Ban,
     Club,
@@ -27,7 +28,7 @@ from ..models import (
     invitation_expiry,
 )
 from ..tokens import hash_token, new_token, token_matches
-from ._shared import Kind, check_choice, ensure_active, log_event, require_manager
+from ._shared import check_choice, ensure_active, require_manager
 
 #: Most addresses accepted by one `invite_many` call.
 MAX_BULK_INVITATIONS = 500

@@ -13,8 +13,9 @@ from community.action_errors import ActionError
 from community.models import User
 
 from .. import access, tasks
+from ..audit import Kind, log_event
 from ..models import Club, JoinRequest, Membership, Role
-from ._shared import Kind, check_message, ensure_active, log_event, require_manager
+from ._shared import check_message, ensure_active, require_manager
 
 
 def _send_join_decision_on_commit(join_request: JoinRequest) -> None:

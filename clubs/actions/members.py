@@ -12,8 +12,9 @@ from community.action_errors import ActionError
 from community.models import User
 
 from .. import access
+from ..audit import Kind, log_event
 from ..models import Ban, Club, Invitation, JoinRequest, Membership, Role
-from ._shared import Kind, check_choice, check_message, log_event, require_manager
+from ._shared import check_choice, check_message, require_manager
 
 LAST_OWNER_MESSAGE = gettext_noop("Le club doit garder au moins un·e propriétaire.")
 

@@ -70,10 +70,12 @@ def announce_report(request, report) -> None:
         report.with_outcome(InviteOutcome.ALREADY_INVITED)
     )
     skipped = len(report) - sent
-    # In French, 0 takes the singular, as 1 does (the msgids are the French text itself).
-    message = ngettext(
-        "%(sent)d invitation envoyée.", "%(sent)d invitations envoyées.", max(sent, 1)
-    ) % {"sent": sent}
+    if sent:
+        message = ngettext(
+            "%(sent)d invitation envoyée.", "%(sent)d invitations envoyées.", sent
+        ) % {"sent": sent}
+    else:
+        message = str(_("Aucune invitation envoyée."))
     if skipped:
         message += " " + ngettext(
             "%(skipped)d adresse non invitée : voir le détail.",

@@ -318,7 +318,7 @@ def test_the_members_page_lists_names_and_roles_owners_first(
     assert positions == sorted(positions)
     assert page.index("Nadia Lefèvre") < page.rindex("Claire Martin")
     for role in ("Propriétaire", "Modérateur·rice", "Membre"):
-        assert f"<td>{role}</td>" in page
+        assert f'<td data-label="Rôle">{role}</td>' in page
     # A plain member sees no moderation controls.
     assert "Changer le rôle" not in page
     assert "Exclure" not in page

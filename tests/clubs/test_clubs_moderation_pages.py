@@ -12,6 +12,7 @@ from pages import markup, shown_messages
 
 from clubs import actions
 from clubs.models import Ban, Invitation, JoinRequest, Membership, MembershipEvent, Role
+from messaging import actions as messaging_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,16 @@ def test_the_moderation_page_lists_pending_join_requests_with_their_message(
 def test_the_moderation_page_says_when_no_request_waits(client_for, moderator, club):
     page = markup(client_for(moderator).get(url("moderation", club)))
     assert "Aucune demande en attente." in page
+
+
+def test_the_moderation_counts_say_aucune_for_none_and_agree_in_number(
+    client_for, moderator, club, make_ban, outsider
+):
+    page = " ".join(markup(client_for(moderator).get(url("moderation", club))).split())
+    assert "1 membre · Aucune invitation en attente · Aucune exclusion" in page
+    make_ban(outsider, club)
+    page = " ".join(markup(client_for(moderator).get(url("moderation", club))).split())
+    assert "1 membre · Aucune invitation en attente · 1 exclusion" in page
 
 
 def test_a_moderator_approves_a_join_request_and_the_requester_is_emailed(
@@ -228,7 +239,7 @@ def test_when_nobody_is_invited_the_message_is_a_warning(client_for, moderator, 
     )
     messages = list(get_messages(response.wsgi_request))
     assert [str(m) for m in messages] == [
-        "0 invitation envoyée. 1 adresse non invitée : voir le détail."
+        "Aucune invitation envoyée. 1 adresse non invitée : voir le détail."
     ]
     assert messages[0].tags == "warning"
     assert mail.outbox == []
@@ -715,6 +726,48 @@ def test_the_audit_log_lists_events_newest_first_with_french_labels(
         ("Nadia Lefèvre", "Demande d'adhésion acceptée", "Jean Demandeur"),
         ("Nadia Lefèvre", "Invitation envoyée", "nouvelle@mairie.fr"),
     ]
+
+
+def journal_rows(client, club) -> list[tuple[str, str, str]]:
+    return re.findall(
+        r"<tr>\s*<td>[^<]*</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>",
+        markup(client.get(url("audit_log", club))),
+    )
+
+
+def test_the_audit_log_says_which_role_was_left_for_which(client_for, owner, club, member):
+    actions.change_role(
+        actor=owner, membership=Membership.objects.get(user=member, club=club), role="moderator"
+    )
+    [(actor, said, whom)] = journal_rows(client_for(owner), club)[:1]
+    assert said == "Rôle modifié : membre → modérateur·rice"
+    assert whom == member.display_name
+
+
+def test_the_audit_log_keeps_the_moderation_of_threads_and_posts(
+    client_for, moderator, club, other_club, member, make_membership, make_thread, make_post
+):
+    make_membership(moderator, other_club, Role.MODERATOR)
+    thread = make_thread(club, member, title="Tarif de la cantine")
+    answer = make_post(thread, moderator, source="Voici le tarif.")
+    post = make_post(thread, member, source="Un message vif.")
+    messaging_actions.set_pinned(moderator=moderator, thread=thread, pinned=True)
+    messaging_actions.set_locked(moderator=moderator, thread=thread, locked=True)
+    messaging_actions.accept_answer(user=moderator, post=answer)
+    messaging_actions.hide_post(moderator=moderator, post=post, reason="Hors charte")
+    messaging_actions.restore_post(moderator=moderator, post=post)
+    messaging_actions.move_thread(moderator=moderator, thread=thread, to_club=other_club)
+    said = [row[1] for row in journal_rows(client_for(moderator), club)]
+    assert said[:6] == [
+        f"Fil déplacé vers un autre club « Tarif de la cantine » ({other_club.name})",
+        "Message restauré « Tarif de la cantine »",
+        "Message masqué « Tarif de la cantine » : Hors charte",
+        "Réponse retenue « Tarif de la cantine »",
+        "Fil verrouillé « Tarif de la cantine »",
+        "Fil épinglé « Tarif de la cantine »",
+    ]
+    arrived = [row[1] for row in journal_rows(client_for(moderator), other_club)]
+    assert arrived[0] == f"Fil reçu d'un autre club « Tarif de la cantine » ({club.name})"
 
 
 def test_the_audit_log_says_when_nothing_happened(client_for, moderator, club):

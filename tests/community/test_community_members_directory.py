@@ -140,7 +140,38 @@ def test_filter_by_departement_organisation_role_and_name(two_clubs, member_clie
 
 def test_no_result_says_so(two_clubs, member_client):
     response = member_client.get(URL, {"q": "Personne de ce nom"})
-    assert "Personne ne correspond à ces critères." in response.content.decode()
+    text = response.content.decode()
+    assert "Personne ne correspond à ces critères." in text
+    assert "Aucun membre" in text and "0 membre" not in text
+
+
+def test_the_count_of_people_is_singular_for_one(two_clubs, member_client):
+    text = member_client.get(URL, {"q": "petit"}).content.decode()
+    assert "1 membre<" in text and "1 membres" not in text
+
+
+@pytest.mark.parametrize(
+    "query, person",
+    [
+        ("lefevre", "Nadia Lefèvre"),
+        ("LEFÈVRE", "Nadia Lefèvre"),
+        ("nadia lefevre", "Nadia Lefèvre"),
+        ("etienne", "Étienne Dupré"),
+        ("ETIENNE dupre", "Étienne Dupré"),
+        ("Inès", "Inès Archives"),
+        ("ines", "Inès Archives"),
+    ],
+)
+def test_names_are_found_whatever_their_accents_and_case(
+    two_clubs, member_client, club, make_user, make_membership, query, person
+):
+    make_membership(make_user(first_name="Étienne", last_name="Dupré"), club)
+    assert listed(member_client, q=query) == [person]
+
+
+def test_the_organisation_is_found_whatever_its_accents_and_case(two_clubs, member_client):
+    assert listed(member_client, organisation="departement de la drome") == ["Inès Archives"]
+    assert listed(member_client, organisation="DRÔME") == ["Inès Archives"]
 
 
 def test_the_directory_is_paginated(viewer, member_client, club, make_user, make_membership):

@@ -75,3 +75,14 @@ def test_a_reply_with_a_pdf_shows_a_link_that_downloads_it(base_url, logged_in_p
     assert download.status == 200
     assert download.body() == PDF
     assert download.headers["content-disposition"].startswith("attachment")
+
+
+def test_the_members_table_fits_a_phone_screen(base_url, logged_in_page):
+    page = logged_in_page("moderatrice@demo.test")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base_url}/clubs/secretaires-de-mairie/membres/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    button = page.get_by_role("button", name="Changer le rôle").first
+    box = button.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.locator("table").evaluate("table => table.scrollWidth <= table.clientWidth")

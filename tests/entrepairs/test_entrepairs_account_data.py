@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pages import text
 
-from clubs.models import Club, Membership, Role, Visibility
+from clubs import actions as club_actions
+from clubs.models import Club, Membership, MembershipEvent, Role, Visibility
 from community.models import EventLog, Profile, User
 from messaging import actions as messaging_actions
 from messaging.models import Attachment, Post, Reaction
@@ -182,6 +183,17 @@ def test_deleting_with_posts_erased_leaves_no_text(
     assert theirs.source == "Réponse de Bruno MARQUEURLUI"
     thread.refresh_from_db()
     assert thread.post_count == 1
+
+
+def test_the_club_journals_keep_no_address_of_a_deleted_account(
+    member_client, member, owner, club, run_on_commit
+):
+    membership = Membership.objects.get(user=member, club=club)
+    club_actions.change_role(actor=owner, membership=membership, role=Role.MODERATOR)
+    with run_on_commit():
+        delete_account(member_client, member)
+    journal = MembershipEvent.objects.filter(club=club, kind=MembershipEvent.Kind.ROLE_CHANGED)
+    assert journal.values_list("target_user", "target_email").get() == (None, "")
 
 
 def test_after_deletion_login_is_impossible(member_client, member):

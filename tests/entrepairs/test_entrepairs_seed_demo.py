@@ -4,6 +4,8 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from clubs import actions
+from clubs.models import Ban, Club, Membership, Role
 from community.demo import DEMO_ACCOUNTS
 from community.models import User
 
@@ -21,6 +23,7 @@ def snapshot() -> dict:
         "wagtailcore",
         "account",
         "auth",
+        "entrepairs",
     }
     rows = {}
     for model in apps.get_models():
@@ -37,6 +40,23 @@ def test_seed_demo_twice_changes_nothing(seed_demo):
     first = snapshot()
     seed_demo()
     assert snapshot() == first
+
+
+def test_seed_demo_again_never_undoes_what_people_did_in_the_demo(seed_demo):
+    seed_demo()
+    club = Club.objects.get(slug="secretaires-de-mairie")
+    moderator = User.objects.get(email="moderatrice@demo.test")
+    banned = User.objects.get(email="thomas.girard@demo.test")
+    promoted = Membership.objects.get(club=club, user__email="isabelle.garnier@demo.test")
+    actions.ban_member(actor=moderator, club=club, user=banned)
+    actions.change_role(actor=moderator, membership=promoted, role=Role.MODERATOR)
+
+    assert "Données de démonstration prêtes." in seed_demo()
+
+    assert Ban.objects.filter(club=club, user=banned).exists()
+    assert not Membership.objects.filter(club=club, user=banned).exists()
+    promoted.refresh_from_db()
+    assert promoted.role == Role.MODERATOR
 
 
 def test_every_demo_account_logs_in_with_the_demo_password(client, settings, seed_demo):

@@ -929,7 +929,11 @@ def test_hiding_closes_every_open_report_on_the_post(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         result = actions.resolve_report(
-            moderator=moderator, report=first, hide=True, note="Message masqué, merci."
+            moderator=moderator,
+            report=first,
+            hide=True,
+            public_reason="Hors charte",
+            note="Message masqué, merci.",
         )
     assert result.status == Report.Status.HIDDEN
     second.refresh_from_db()
@@ -941,7 +945,7 @@ def test_hiding_closes_every_open_report_on_the_post(
     reply.refresh_from_db()
     assert reply.is_hidden
     assert reply.hidden_by == moderator
-    assert reply.hidden_reason == "Message masqué, merci."
+    assert reply.hidden_reason == "Hors charte"  # the note went to the reporters alone
     thread.refresh_from_db()
     assert thread.post_count == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -949,10 +953,12 @@ def test_hiding_closes_every_open_report_on_the_post(
     )  # one outcome email per reporter
 
 
-def test_hiding_without_a_note_uses_the_report_reason(reply, two_reports, moderator):
-    actions.resolve_report(moderator=moderator, report=two_reports[0], hide=True)
+def test_hiding_without_a_public_reason_shows_neither_the_report_nor_the_note(
+    reply, two_reports, moderator
+):
+    actions.resolve_report(moderator=moderator, report=two_reports[0], hide=True, note="Merci")
     reply.refresh_from_db()
-    assert reply.hidden_reason == "Propos blessants"
+    assert reply.hidden_reason == "après un signalement"
 
 
 def test_dismissing_closes_only_that_report(reply, two_reports, moderator):

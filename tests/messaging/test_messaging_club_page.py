@@ -153,6 +153,16 @@ def test_each_thread_says_how_many_messages_who_opened_it_and_who_wrote_last(
     assert item.select_one("time")["datetime"]
 
 
+def test_a_thread_whose_only_message_is_deleted_says_aucun_message(
+    club, author, member, make_thread, client_for
+):
+    thread = make_thread(club, author, title="Question retirée")
+    actions.delete_post(user=author, post=thread.posts.get())
+    response = club_page(client_for(member), club)
+    meta = words(html(response).select_one(".thread-item__meta"))
+    assert meta.startswith("Aucun message · ouvert par Bruno Petit")
+
+
 # --- Filters ------------------------------------------------------------------------------------
 
 

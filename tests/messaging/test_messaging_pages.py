@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pages import flashes, html, text, words
+from pages import flashes, html, markup, text, words
 
 from clubs.models import Ban, Club, Role
 from messaging import actions, selectors
@@ -553,11 +553,11 @@ def test_citer_prefills_the_reply_with_the_quoted_post(thread, answer, member, c
 
 
 def test_a_deleted_or_hidden_post_is_not_quoted(
-    thread, answer, author, moderator, member, make_post, client_for
+    thread, answer, author, owner, member, make_post, client_for
 ):
     gone = make_post(thread, author, source="Texte effacé par son auteur.")
     actions.delete_post(user=author, post=gone)
-    actions.hide_post(moderator=moderator, post=answer, reason="Hors sujet")
+    actions.hide_post(moderator=owner, post=answer, reason="Hors sujet")
     client = client_for(member)
     for post in (gone, answer):
         response = client.get(thread_url(thread) + f"?citer={post.pk}")
@@ -829,9 +829,9 @@ def test_editing_in_an_archived_club_is_refused_in_the_form(
 
 
 def test_the_history_of_a_hidden_or_deleted_post_is_a_404(
-    thread, answer, author, moderator, member, make_post, client_for
+    thread, answer, author, owner, moderator, member, make_post, client_for
 ):
-    actions.hide_post(moderator=moderator, post=answer, reason="Hors sujet")
+    actions.hide_post(moderator=owner, post=answer, reason="Hors sujet")
     gone = make_post(thread, author, source="Effacé")
     actions.delete_post(user=author, post=gone)
     for person in (member, moderator):
@@ -1127,7 +1127,10 @@ def test_a_member_may_not_pin_or_lock(thread, member, outsider, client_for, view
     assert (thread.pinned, thread.locked) == (False, False)
 
 
-def test_the_moderation_tools_show_only_to_moderators(thread, moderator, member, client_for):
+def test_the_moderation_tools_show_only_to_moderators(
+    thread, moderator, member, other_club, make_membership, client_for
+):
+    make_membership(moderator, other_club, Role.MODERATOR)  # somewhere to move the thread to
     for_moderator = html(client_for(moderator).get(thread_url(thread)))
     assert for_moderator.select_one(f"form[action='{thread_view('pin', thread)}']") is not None
     assert for_moderator.find("a", string="Déplacer")["href"] == thread_view("move", thread)
@@ -1179,6 +1182,16 @@ def test_a_moderator_of_no_other_club_is_told_why_they_cannot_move(thread, moder
     assert "Vous ne modérez aucun autre club : vous ne pouvez pas déplacer ce fil." in text(
         response
     )
+
+
+def test_the_thread_offers_to_move_it_only_to_a_moderator_of_another_club(
+    thread, moderator, other_club, make_membership, client_for
+):
+    move_url = thread_view("move", thread)
+    client = client_for(moderator)
+    assert move_url not in markup(client.get(thread_view("thread", thread)))
+    make_membership(moderator, other_club, Role.MODERATOR)
+    assert move_url in markup(client.get(thread_view("thread", thread)))
 
 
 @pytest.mark.parametrize("choice", ["this-club", "member-only", "unknown", "not-a-number", ""])

@@ -2,7 +2,6 @@
 a title, a snippet or a count — and only in their published version."""
 
 import pytest
-from django.db import connection
 
 from search.sources import Criteria, search
 
@@ -83,10 +82,6 @@ def test_the_guide_type_filter_lists_only_guides(search_page, member, make_guide
     assert f"Guide <mark>{MARKER}</mark>" in text
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="French stemming needs PostgreSQL (DATABASE_URL): CI's PostgreSQL pass runs it",
-)
 def test_french_stemming_applies_to_guides(member, make_guide):
     make_guide("Question", body=[("rich_text", "<p>Le marché est attribué.</p>")])
     assert guide_count(member, "marchés") == 1

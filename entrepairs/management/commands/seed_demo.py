@@ -1,9 +1,11 @@
-"""Fill the site with demonstration data. Idempotent: a second run changes nothing.
+"""Fill the site with demonstration data, once per app: a later run (each `make run`) changes
+nothing, not even to undo what people did in the demo (a ban, a new role, a deleted post).
 
 Each app that has demo data provides a `demo` module with a `seed(log)` function; they run in the
 order of INSTALLED_APPS, so that an app finds the data of the apps it builds on. Each app's seed
-commits on its own: what it announces (a post, an invitation) reaches the apps after it through the
-domain events, which run after commit, as on the live site.
+commits on its own, with the `DemoSeed` row that marks it done: what it announces (a post, an
+invitation) reaches the apps after it through the domain events, which run after commit, as on
+the live site. An app that gains demo data later gets them at the next run.
 """
 
 from importlib import import_module
@@ -12,6 +14,8 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from entrepairs.models import DemoSeed
 
 
 class Command(BaseCommand):
@@ -22,8 +26,11 @@ class Command(BaseCommand):
             module_name = f"{app_config.name}.demo"
             if find_spec(module_name) is None:
                 continue
+            if DemoSeed.objects.filter(app=app_config.label).exists():
+                continue
             with transaction.atomic():
                 import_module(module_name).seed(log=self.log)
+                DemoSeed.objects.create(app=app_config.label)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
 
     def log(self, message: str) -> None:
