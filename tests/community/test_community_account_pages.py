@@ -8,13 +8,7 @@ import pytest
 from allauth.account.adapter import get_adapter
 from allauth.core import context as allauth_context
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.usersessions.models import UserSession
 from bs4 import BeautifulSoup
 from django.core import mail
@@ -23,28 +17,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pages import html, markup, text, words
+from test_community_account_security import PASSWORD, confirm_password, current_code, log_in
 
 from community.forms import ResetPasswordForm
 from community.security import describe_user_agent
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "motdepasse-solide-42"
-
-
-def log_in(user) -> Client:
-    """A browser that logged in through the login page (as allauth records a real login)."""
-    browser = Client()
-    response = browser.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return browser
-
 
 def confirmed(browser: Client) -> Client:
-    """Sensitive pages (two-factor authentication) ask for the password again first."""
-    assert (
-        browser.post(reverse("account_reauthenticate"), {"password": PASSWORD}).status_code == 302
-    )
+    """The browser, once it has given the password again (sensitive pages ask for it)."""
+    confirm_password(browser)
     return browser
 
 
@@ -162,10 +145,6 @@ def with_totp(user) -> str:
     TOTP.activate(user, secret)
     RecoveryCodes.activate(user)
     return secret
-
-
-def current_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
 @pytest.mark.parametrize(
