@@ -1,10 +1,18 @@
+from typing import TYPE_CHECKING
+
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from . import avatars
 from .models import BIO_MAX_LENGTH, Profile
+from .web import focus_first_error
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ProfileForm(forms.ModelForm):
@@ -68,13 +76,95 @@ class ProfileForm(forms.ModelForm):
         return upload  # unchanged (the stored file) or cleared (False)
 
 
-class LoginForm(allauth_forms.LoginForm):
-    """allauth's login form with the site's words: the fields are labelled « Courriel » and
-    « Mot de passe », without placeholders that would repeat them in other words (and vanish
-    as soon as one types)."""
+class SiteWords(forms.Form):
+    """An allauth form in the site's words: its fields' labels (and help) set here, rather than
+    allauth's (« E-mail actuel : », « Code de l'authentificateur »), without placeholders that
+    would repeat them in other words and vanish as soon as one types."""
+
+    labels: dict[str, "StrOrPromise"] = {}
+    helps: dict[str, "StrOrPromise"] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = _("Courriel")
+        for name, label in self.labels.items():
+            self.fields[name].label = label
+        for name, help_text in self.helps.items():
+            self.fields[name].help_text = help_text
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        focus_first_error(self)
+
+
+NEW_PASSWORD_HELP = _(
+    "Au moins 10 caractères. Évitez un mot de passe courant, fait seulement de chiffres ou "
+    "proche de votre nom ou de votre adresse : une phrase de quelques mots se retient bien."
+)
+NEW_PASSWORD_LABELS: dict[str, "StrOrPromise"] = {
+    "password1": _("Nouveau mot de passe"),
+    "password2": _("Nouveau mot de passe, une seconde fois"),
+}
+CODE_HELP = _("Les six chiffres affichés en ce moment par l'application d'authentification.")
+
+
+class LoginForm(SiteWords, allauth_forms.LoginForm):
+    """The login form: the address is labelled « Courriel »."""
+
+    labels = {"login": _("Courriel"), "password": _("Mot de passe")}
+
+
+class AddEmailForm(SiteWords, allauth_forms.AddEmailForm):
+    labels = {"email": _("Nouvelle adresse électronique")}
+    helps = {
+        "email": _("Nous y enverrons un lien : elle remplacera l'actuelle une fois confirmée.")
+    }
+
+
+class ChangePasswordForm(SiteWords, allauth_forms.ChangePasswordForm):
+    labels = {"oldpassword": _("Mot de passe actuel"), **NEW_PASSWORD_LABELS}
+    helps = {"password1": NEW_PASSWORD_HELP}
+
+
+class SetPasswordForm(SiteWords, allauth_forms.SetPasswordForm):
+    labels = NEW_PASSWORD_LABELS
+    helps = {"password1": NEW_PASSWORD_HELP}
+
+
+class ResetPasswordForm(SiteWords, allauth_forms.ResetPasswordForm):
+    labels = {"email": _("Adresse électronique")}
+    helps = {"email": _("Celle avec laquelle vous vous connectez à Entre pairs.")}
+
+
+class ResetPasswordKeyForm(SiteWords, allauth_forms.ResetPasswordKeyForm):
+    labels = NEW_PASSWORD_LABELS
+    helps = {"password1": NEW_PASSWORD_HELP}
+
+
+class ReauthenticateForm(SiteWords, allauth_forms.ReauthenticateForm):
+    labels = {"password": _("Mot de passe")}
+
+
+class ConfirmReauthenticationCodeForm(SiteWords, allauth_forms.ConfirmReauthenticationCodeForm):
+    labels = {"code": _("Code reçu par courriel")}
+
+
+class ActivateTOTPForm(SiteWords, totp_forms.ActivateTOTPForm):
+    labels = {"code": _("Code à six chiffres")}
+    helps = {"code": CODE_HELP}
+
+
+class AuthenticateForm(SiteWords, mfa_forms.AuthenticateForm):
+    labels = {"code": _("Code de vérification")}
+    helps = {
+        "code": _(
+            "Les six chiffres affichés par l'application d'authentification, ou l'un de vos "
+            "codes de secours si vous n'avez pas votre téléphone."
+        )
+    }
+
+
+class MFAReauthenticateForm(SiteWords, mfa_forms.ReauthenticateForm):
+    labels = AuthenticateForm.labels
+    helps = AuthenticateForm.helps

@@ -246,9 +246,17 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_ADAPTER = "clubs.adapters.AccountAdapter"
+# allauth's forms in the site's words (community.forms.SiteWords).
 ACCOUNT_FORMS = {
     "login": "community.forms.LoginForm",
     "signup": "clubs.forms.InvitationSignupForm",
+    "add_email": "community.forms.AddEmailForm",
+    "change_password": "community.forms.ChangePasswordForm",
+    "set_password": "community.forms.SetPasswordForm",
+    "reset_password": "community.forms.ResetPasswordForm",
+    "reset_password_from_key": "community.forms.ResetPasswordKeyForm",
+    "reauthenticate": "community.forms.ReauthenticateForm",
+    "confirm_reauthentication_code": "community.forms.ConfirmReauthenticationCodeForm",
 }
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -281,6 +289,13 @@ ALLAUTH_TRUSTED_PROXY_COUNT = 0
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Entre pairs"
+# The QR code of the two-factor setup is drawn inline in the page (no `data:` image).
+MFA_ADAPTER = "community.security.MFAAdapter"
+MFA_FORMS = {
+    "activate_totp": "community.forms.ActivateTOTPForm",
+    "authenticate": "community.forms.AuthenticateForm",
+    "reauthenticate": "community.forms.MFAReauthenticateForm",
+}
 # Sessions are listed from their login (not updated at every request); ending them also closes
 # their live pages (community.security).
 USERSESSIONS_TRACK_ACTIVITY = False

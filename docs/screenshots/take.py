@@ -53,6 +53,7 @@ def member_pages(browser, site: str) -> None:
     page.get_by_role("link", name=re.compile("tarif de la cantine")).first.click()
     page.goto(page.url.split("?")[0] + "?depuis=0")  # the whole thread, not from the last read
     shoot(page, "fil", full_page=True)
+    composer(page)
     for name, path in [
         ("guide", "/guides/preparer-le-budget-primitif/"),
         ("recherche", "/recherche/?q=cantine"),
@@ -68,6 +69,25 @@ def member_pages(browser, site: str) -> None:
     page.get_by_role("button", name="Envoyer les invitations").click()
     page.wait_for_load_state()
     shoot(page, "invitations")
+
+
+def composer(page) -> None:
+    """The reply box: the preview of a message, then the members offered after « @ »."""
+    box = page.get_by_label("Votre message")
+    box.fill(
+        "**Merci** pour ce tableau : je le reprends pour le conseil de jeudi.\n\n- tarif A\n- tarif B"
+    )
+    page.get_by_role("button", name="Aperçu").click()
+    page.locator("#reponse-apercu").get_by_text("Merci").wait_for()
+    page.locator("#repondre").scroll_into_view_if_needed()
+    shoot(page, "apercu")
+    page.get_by_role("button", name="Modifier").click()
+    box.fill("Merci @is")
+    box.press("End")
+    page.get_by_role("option").first.wait_for()
+    page.locator("#repondre").scroll_into_view_if_needed()
+    shoot(page, "mention")
+    box.fill("")
 
 
 def main() -> None:

@@ -3,6 +3,7 @@ axe-core violations of the WCAG 2.1 A and AA rules on each of their pages."""
 
 import pytest
 from test_e2e_accessibility import assert_no_violations
+from test_e2e_security import violations, watched
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "entrepairs-demo"
@@ -12,6 +13,9 @@ ACCOUNT_PAGES = [
     "/compte/donnees/",
     "/compte/suppression/",
     "/comptes/sessions/",
+    "/comptes/logout/",
+    "/comptes/reauthenticate/",
+    "/comptes/reauthenticate/code/",
     "/annuaire/",
     "/annuaire/?departement=07",
     "/annuaire/?q=personne-de-ce-nom",
@@ -28,14 +32,30 @@ def test_account_and_directory_pages_have_no_accessibility_violation(
     assert_no_violations(page, path)
 
 
+def open_totp_setup(page, base_url):
+    """The two-factor setup page. Sensitive: the password is asked for again first, unless this
+    session confirmed it a moment ago."""
+    setup = f"{base_url}/comptes/2fa/totp/activate/"
+    page.goto(setup)
+    if page.url != setup:
+        page.get_by_label("Mot de passe", exact=False).first.fill(PASSWORD)
+        page.get_by_role("button", name="Confirmer").click()
+        page.wait_for_url(setup)
+    return page
+
+
 def test_the_totp_setup_page_has_no_accessibility_violation(base_url, logged_in_page):
-    page = logged_in_page("secretaire@demo.test")
-    page.goto(base_url + "/comptes/2fa/totp/activate/")
-    # Sensitive: the password is asked for again first.
-    page.get_by_label("Mot de passe", exact=False).first.fill(PASSWORD)
-    page.get_by_role("button", name="Confirmer").click()
-    page.wait_for_url(f"{base_url}/comptes/2fa/totp/activate/")
+    page = open_totp_setup(logged_in_page("secretaire@demo.test"), base_url)
     assert_no_violations(page, page.url)
+
+
+def test_the_totp_qr_code_is_drawn_without_breaking_the_page_policy(base_url, logged_in_page):
+    page = open_totp_setup(watched(logged_in_page("archiviste@demo.test")), base_url)
+    qr = page.get_by_role("img", name="Code QR à scanner avec votre application d'authentification")
+    box = qr.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 100
+    assert page.locator(".totp-secret code").inner_text().strip() != ""
+    assert violations(page) == []
 
 
 def test_a_member_fills_her_profile_then_finds_a_colleague_in_the_directory(
