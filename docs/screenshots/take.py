@@ -74,9 +74,7 @@ def member_pages(browser, site: str) -> None:
 def composer(page) -> None:
     """The reply box: the preview of a message, then the members offered after « @ »."""
     box = page.get_by_label("Votre message")
-    box.fill(
-        "**Merci** pour ce tableau : je le reprends pour le conseil de jeudi.\n\n- tarif A\n- tarif B"
-    )
+    box.fill("**Merci** pour ce tableau, je le reprends jeudi.\n\n- tarif A\n- tarif B")
     page.get_by_role("button", name="Aperçu").click()
     page.locator("#reponse-apercu").get_by_text("Merci").wait_for()
     page.locator("#repondre").scroll_into_view_if_needed()
