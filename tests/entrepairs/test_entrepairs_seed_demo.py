@@ -35,6 +35,12 @@ def snapshot() -> dict:
     return rows
 
 
+def test_seed_demo_runs_where_powers_ask_for_a_second_factor(seed_demo, settings):
+    settings.REQUIRE_MFA_FOR_POWERS = True  # as on a fresh clone: `make run` seeds first
+    assert "Données de démonstration prêtes." in seed_demo()
+    assert settings.REQUIRE_MFA_FOR_POWERS
+
+
 def test_seed_demo_twice_changes_nothing(seed_demo):
     seed_demo()
     first = snapshot()
