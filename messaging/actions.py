@@ -68,18 +68,18 @@ def _require_moderator(user: User, thread: Thread) -> None:
     _rights_in(user, thread).require("moderate")
 
 
+#: Why a moderator may not hide, restore or handle the reports of their own post.
+OWN_POST_REFUSAL = gettext_lazy(
+    "C'est votre propre message : un·e autre membre de l'équipe de modération en décide."
+)
+
+
 def _require_moderator_of_post(user: User, post: Post) -> None:
     """Hiding, restoring and handling reports are decided by someone other than the author."""
     rights = _rights_in(user, post.thread)
     rights.require("moderate")
     if not rights.may_moderate_post(post.author_id):
-        raise ActionError(
-            _(
-                "C'est votre propre message : un·e autre membre de l'équipe de modération "
-                "en décide."
-            ),
-            "own_post",
-        )
+        raise ActionError(str(OWN_POST_REFUSAL), "own_post")
 
 
 def _log_thread(

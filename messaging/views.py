@@ -392,7 +392,8 @@ def hide_post(request, slug, pk):
     post, rights = selectors.post_for(request.user, slug, pk)
     rights.require("moderate")
     if not rights.may_moderate_post(post.author_id):
-        raise PermissionDenied  # its author's own post: another moderator decides
+        messages.error(request, actions.OWN_POST_REFUSAL)
+        return redirect(post_url(post))
     form = ReasonForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         hidden = perform(

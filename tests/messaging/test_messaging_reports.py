@@ -505,8 +505,56 @@ def test_a_moderator_cannot_restore_or_hide_their_own_post(
     assert post.is_hidden
     page = client.get(permalink(club, post), follow=True).content.decode()
     assert reverse("messaging:restore_post", args=[club.slug, post.pk]) not in page
+
+
+def test_the_hide_page_of_ones_own_post_says_why_in_french(
+    club, moderator, promoted_author, post, client_for
+):
     hide_url = reverse("messaging:hide_post", args=[club.slug, post.pk])
-    assert client.get(hide_url).status_code == 403
+    response = client_for(promoted_author).get(hide_url)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#message-{post.pk}")
+    assert said(response) == [
+        "C'est votre propre message : un·e autre membre de l'équipe de modération en décide."
+    ]
+    assert client_for(promoted_author).post(hide_url, {"reason": "Hors charte"}).status_code == 302
+    post.refresh_from_db()
+    assert not post.is_hidden
+
+
+def test_the_thread_page_offers_a_moderator_no_hide_nor_restore_of_their_own_post(
+    club, moderator, promoted_author, post, make_post, client_for
+):
+    other = make_post(post.thread, moderator, source="La réponse de la modératrice.")
+    page = client_for(promoted_author).get(permalink(club, post), follow=True).content.decode()
+    assert reverse("messaging:hide_post", args=[club.slug, post.pk]) not in page
+    assert reverse("messaging:hide_post", args=[club.slug, other.pk]) in page
+    assert reverse("messaging:report", args=[club.slug, post.pk]) not in page
+    assert reverse("messaging:report", args=[club.slug, other.pk]) in page
+
+
+def test_when_only_the_author_moderates_the_club_the_staff_are_told_to_name_someone(
+    club, member, author, staff, post, run_on_commit
+):
+    club.memberships.filter(user=author).update(role=Role.OWNER)
+    with run_on_commit():
+        actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    [told] = Notification.objects.filter(kind=Kind.CLUB_ADMIN)
+    assert told.recipient == staff
+    assert told.url == reverse("clubs:staff_edit", args=[club.slug])
+    assert "seul son auteur·rice modère le club" in told.text
+    assert post.thread.title not in told.text  # staff read no discussion
+
+
+def test_the_staff_are_not_told_when_another_moderator_decides(
+    club, member, moderator, promoted_author, staff, post, run_on_commit
+):
+    with run_on_commit():
+        actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    told = set(
+        Notification.objects.filter(kind=Kind.CLUB_ADMIN).values_list("recipient", flat=True)
+    )
+    assert told == {moderator.pk}
 
 
 # --- What waits for the moderators --------------------------------------------------------------
