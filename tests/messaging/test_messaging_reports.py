@@ -6,7 +6,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pages import text
+from pages import markup, text
 
 from clubs.models import Role
 from community.action_errors import ActionError
@@ -578,3 +578,56 @@ def test_with_nothing_pending_no_count_and_no_a_traiter(club, moderator, post, c
         "Aucun signalement à traiter", ""
     )
     assert "À traiter" not in text(client.get(reverse("home")))
+
+
+def test_reports_nobody_may_decide_are_listed_for_the_staff_under_a_traiter(
+    club, member, author, staff, post, client_for
+):
+    club.memberships.filter(user=author).update(role=Role.OWNER)
+    actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    response = client_for(staff).get(reverse("home"))
+    home = text(response)
+    assert (
+        f"À traiter {club.name} : 1 signalement sans personne pour en décider — nommez un·e "
+        "autre propriétaire ou modérateur·rice" in home
+    )
+    assert reverse("clubs:staff_edit", args=[club.slug]) in markup(response)
+    assert "Propos injurieux" not in home and post.thread.title not in home
+
+
+def test_the_staff_have_nothing_to_do_while_a_moderator_may_decide(
+    club, member, moderator, author, staff, post, client_for
+):
+    actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    assert "À traiter" not in text(client_for(staff).get(reverse("home")))
+
+
+def test_a_report_on_the_post_of_a_deleted_account_waits_for_the_moderators(
+    club, member, moderator, author, staff, post, client_for
+):
+    actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    Post.objects.filter(pk=post.pk).update(author=None)
+    assert "À traiter" not in text(client_for(staff).get(reverse("home")))
+    assert f"{club.name} : 1 signalement" in text(client_for(moderator).get(reverse("home")))
+
+
+def test_the_staff_dashboard_costs_the_same_with_1_and_6_unhandled_reports(
+    club, author, staff, make_user, make_membership, make_thread, make_post, client_for
+):
+    club.memberships.filter(user=author).update(role=Role.OWNER)
+    thread = make_thread(club, author, title="Un fil")
+
+    def report_more(count):
+        for _ in range(count):
+            reporter = make_user()
+            make_membership(reporter, club)
+            actions.report_post(reporter=reporter, post=make_post(thread, author), reason="x")
+
+    client = client_for(staff)
+    report_more(1)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    report_more(5)
+    with CaptureQueriesContext(connection) as large:
+        assert "6 signalements sans personne" in text(client.get(reverse("home")))
+    assert len(large) == len(small)
