@@ -631,3 +631,35 @@ def test_the_staff_dashboard_costs_the_same_with_1_and_6_unhandled_reports(
     with CaptureQueriesContext(connection) as large:
         assert "6 signalements sans personne" in text(client.get(reverse("home")))
     assert len(large) == len(small)
+
+
+def test_the_counts_of_pending_reports_cost_the_same_with_1_and_8_reports(
+    club, author, moderator, make_user, make_membership, make_thread, make_post, client_for
+):
+    thread = make_thread(club, author, title="Un fil")
+    pages = [
+        reverse("home"),
+        reverse("clubs:detail", args=[club.slug]),
+        reverse("clubs:moderation", args=[club.slug]),
+    ]
+
+    def report_more(count):
+        for _ in range(count):
+            reporter = make_user()
+            make_membership(reporter, club)
+            actions.report_post(reporter=reporter, post=make_post(thread, author), reason="x")
+
+    def costs(client):
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    client = client_for(moderator)
+    report_more(1)
+    small = costs(client)
+    report_more(7)
+    assert costs(client) == small
+    assert "8 signalements à traiter" in text(client.get(pages[1]))
