@@ -494,8 +494,9 @@ def move_thread(*, moderator: User, thread: Thread, to_club: Club) -> Thread:
     from_club_id = thread.club_id
     thread.club = to_club
     thread.save(update_fields=["club"])
-    _log_thread(moderator, thread, Kind.THREAD_MOVED_OUT, club=from_club, other_club=to_club.name)
-    _log_thread(moderator, thread, Kind.THREAD_MOVED_IN, other_club=from_club.name)
+    names = {"from_club": from_club.name, "to_club": to_club.name}
+    _log_thread(moderator, thread, Kind.THREAD_MOVED_OUT, club=from_club, **names)
+    _log_thread(moderator, thread, Kind.THREAD_MOVED_IN, club=to_club, **names)
     events.thread_moved(thread, from_club_id=from_club_id)
     # Followers who may not read the new club no longer follow it.
     ThreadSubscription.objects.filter(thread=thread).exclude(
