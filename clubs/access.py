@@ -496,6 +496,12 @@ def _thread_rights(
     )
 
 
+def may_move(rights: ThreadRights, thread: ClubThread) -> bool:
+    """Whether the reader is offered « Déplacer »: a moderator of the thread's club who moderates
+    another active club to move it to (`move_targets`)."""
+    return rights.moderate and move_targets(rights.user, thread).exists()
+
+
 def has_pending_join_request(user: User, club: Club) -> bool:
     """Whether the user already waits for an answer from this club."""
     return JoinRequest.objects.filter(
