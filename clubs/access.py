@@ -28,7 +28,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from community.models import User
@@ -192,8 +193,39 @@ def moderators_of(club: Club) -> QuerySet[User]:
 def report_handlers(club: Club, post_author_id: int | None) -> QuerySet[User]:
     """Who is told of a report on a post: the club's moderators but its author, who may not
     handle it (`ThreadRights.may_moderate_post`)."""
-    handlers = moderators_of(club)
-    return handlers if post_author_id is None else handlers.exclude(pk=post_author_id)
+    return User.objects.filter(pk__in=_handling(club, post_author_id).values("user_id"))
+
+
+def has_report_handler(club: int | OuterRef, post_author_id: int | None | OuterRef) -> Exists:
+    """`report_handlers` as a filter: whether someone may handle a report on a post of the club
+    (pass `OuterRef`s to ask it of each row of a queryset of reports)."""
+    return Exists(_handling(club, post_author_id))
+
+
+def _handling(
+    club: Club | int | OuterRef, post_author_id: int | None | OuterRef
+) -> QuerySet[Membership]:
+    """THE rule of who handles a report on a post: the memberships of the club's active
+    moderators and owners, but the post's author's."""
+    managers = _unbanned(
+        Membership.objects.filter(club=club, role__in=MANAGER_ROLES, user__is_active=True)
+    )
+    if isinstance(post_author_id, OuterRef):
+        # A post whose author's account is gone (NULL) is nobody's: every moderator may decide.
+        return managers.exclude(user_id=Coalesce(post_author_id, Value(0)))
+    if post_author_id is not None:
+        return managers.exclude(user_id=post_author_id)
+    return managers
+
+
+def staff_for_unhandled_reports(club: Club, post_author_id: int | None) -> QuerySet[User]:
+    """When nobody but the post's author moderates the club, a report on it goes to the GIP
+    staff: they read no discussion, but they name another moderator (or owner) who decides.
+    None otherwise."""
+    if report_handlers(club, post_author_id).exists():
+        return User.objects.none()
+    staff = User.objects.filter(is_active=True, is_staff=True)
+    return staff if post_author_id is None else staff.exclude(pk=post_author_id)
 
 
 def readers_of(club: Club) -> QuerySet[User]:
@@ -462,6 +494,12 @@ def _thread_rights(
         moderate=moderator,
         accept=writable and (is_author or moderator),
     )
+
+
+def may_move(rights: ThreadRights, thread: ClubThread) -> bool:
+    """Whether the reader is offered « Déplacer »: a moderator of the thread's club who moderates
+    another active club to move it to (`move_targets`)."""
+    return rights.moderate and move_targets(rights.user, thread).exists()
 
 
 def has_pending_join_request(user: User, club: Club) -> bool:

@@ -316,17 +316,23 @@ class MembershipEvent(models.Model):
     @property
     def summary(self) -> str:
         """What happened, in a sentence: the kind, and what the details say of it (the roles
-        before and after, the thread, the other club, the reason shown to members)."""
+        before and after, the thread, the clubs it left and joined, the reason shown to
+        members)."""
         said = str(self.get_kind_display()).capitalize()
         detail = self.detail or {}
+        roles = dict(Role.choices)
         if self.kind == self.Kind.ROLE_CHANGED and detail.get("previous"):
-            roles = dict(Role.choices)
             before = roles.get(detail["previous"], detail["previous"])
             after = roles.get(detail.get("role", ""), detail.get("role", ""))
             return f"{said} : {before} → {after}"
+        if self.kind == self.Kind.OWNER_NAMED and detail.get("previous"):
+            before = roles.get(detail["previous"], detail["previous"])
+            return f"{said} : {before} → {roles[Role.OWNER]}"
         if detail.get("thread"):
             said += f" « {detail['thread']} »"
-        if detail.get("other_club"):
+        if detail.get("from_club") and detail.get("to_club"):
+            said += f" : {detail['from_club']} → {detail['to_club']}"
+        elif detail.get("other_club"):  # written before the journal named both clubs
             said += f" ({detail['other_club']})"
         if detail.get("reason"):
             said += f" : {detail['reason']}"

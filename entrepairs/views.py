@@ -30,6 +30,7 @@ def home(request):
             "memberships": club_selectors.my_memberships(request.user),
             "moderation_queue": club_selectors.moderation_queue(request.user),
             "reports_queue": messaging_selectors.clubs_with_pending_reports(request.user),
+            "unhandled_reports": messaging_selectors.clubs_with_unhandled_reports(request.user),
             "guides": recent_guides_for(request.user),
             "guide_index": guide_index(),
         },

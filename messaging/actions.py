@@ -68,18 +68,18 @@ def _require_moderator(user: User, thread: Thread) -> None:
     _rights_in(user, thread).require("moderate")
 
 
+#: Why a moderator may not hide, restore or handle the reports of their own post.
+OWN_POST_REFUSAL = gettext_lazy(
+    "C'est votre propre message : un·e autre membre de l'équipe de modération en décide."
+)
+
+
 def _require_moderator_of_post(user: User, post: Post) -> None:
     """Hiding, restoring and handling reports are decided by someone other than the author."""
     rights = _rights_in(user, post.thread)
     rights.require("moderate")
     if not rights.may_moderate_post(post.author_id):
-        raise ActionError(
-            _(
-                "C'est votre propre message : un·e autre membre de l'équipe de modération "
-                "en décide."
-            ),
-            "own_post",
-        )
+        raise ActionError(str(OWN_POST_REFUSAL), "own_post")
 
 
 def _log_thread(
@@ -494,8 +494,9 @@ def move_thread(*, moderator: User, thread: Thread, to_club: Club) -> Thread:
     from_club_id = thread.club_id
     thread.club = to_club
     thread.save(update_fields=["club"])
-    _log_thread(moderator, thread, Kind.THREAD_MOVED_OUT, club=from_club, other_club=to_club.name)
-    _log_thread(moderator, thread, Kind.THREAD_MOVED_IN, other_club=from_club.name)
+    names = {"from_club": from_club.name, "to_club": to_club.name}
+    _log_thread(moderator, thread, Kind.THREAD_MOVED_OUT, club=from_club, **names)
+    _log_thread(moderator, thread, Kind.THREAD_MOVED_IN, club=to_club, **names)
     events.thread_moved(thread, from_club_id=from_club_id)
     # Followers who may not read the new club no longer follow it.
     ThreadSubscription.objects.filter(thread=thread).exclude(

@@ -100,6 +100,27 @@ def clubs_with_pending_reports(user: access.Person) -> QuerySet[Club]:
     )
 
 
+def clubs_with_unhandled_reports(user: access.Person) -> QuerySet[Club]:
+    """For the GIP staff: the clubs where reports wait that nobody may decide (only the post's
+    author moderates the club: `access.has_report_handler`), each with `unhandled_reports`, for
+    them to name someone who will. One query; none for anyone else."""
+    if not access.is_site_staff(user):
+        return Club.objects.none()
+    unhandled = Report.objects.filter(status=Report.Status.OPEN).filter(
+        ~access.has_report_handler(OuterRef("post__thread__club_id"), OuterRef("post__author_id"))
+    )
+    return (
+        Club.objects.annotate(
+            unhandled_reports=Count(
+                "threads__posts__reports",
+                filter=Q(threads__posts__reports__in=unhandled.values("pk")),
+            )
+        )
+        .filter(unhandled_reports__gt=0)
+        .order_by("name")
+    )
+
+
 # --- The club's threads -------------------------------------------------------------------------
 
 THREADS_PER_PAGE = 30

@@ -146,7 +146,7 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
             "last_post_id": last_post_id,
             "open_at": open_at,
             "subscription": selectors.subscription_level(thread, request.user),
-            "can_move": _can_move(request.user, thread, rights),
+            "can_move": access.may_move(rights, thread),
             "reply_form": reply_form,
             "live_streams": live_streams,
             "stream": after_commit.group_name("club", thread.club_id),
@@ -165,12 +165,8 @@ def _reader_context(request, thread, rights) -> dict:
         "csrf_token": get_token(request),
         "first_post_id": selectors.first_post_id(thread),
         "subscription": selectors.subscription_level(thread, request.user),
-        "can_move": _can_move(request.user, thread, rights),
+        "can_move": access.may_move(rights, thread),
     }
-
-
-def _can_move(user, thread, rights) -> bool:
-    return rights.moderate and access.move_targets(user, thread).exists()
 
 
 def _thread_parts(request, thread, rights):
@@ -392,7 +388,8 @@ def hide_post(request, slug, pk):
     post, rights = selectors.post_for(request.user, slug, pk)
     rights.require("moderate")
     if not rights.may_moderate_post(post.author_id):
-        raise PermissionDenied  # its author's own post: another moderator decides
+        messages.error(request, actions.OWN_POST_REFUSAL)
+        return redirect(post_url(post))
     form = ReasonForm(*posted(request))
     if request.method == "POST" and form.is_valid():
         hidden = perform(

@@ -222,19 +222,35 @@ def posts_seen(*, user_id: int, thread_id: int, post_ids: list[int]) -> None:
 
 
 def post_reported(*, report_id: int) -> None:
-    """Tell the club's moderators that a post waits for them in the reports queue."""
+    """Tell the club's moderators that a post waits for them in the reports queue, but its
+    author. When nobody else moderates the club, the GIP staff are told to name someone who
+    will decide (they read no discussion: the thread's title is not given them)."""
     report = (
         Report.objects.select_related("post__thread__club", "reporter").filter(pk=report_id).first()
     )
     if report is None:
         return
     club = report.post.thread.club
+    author_id = report.post.author_id
     notifications.notify_many(
-        recipients=access.report_handlers(club, report.post.author_id).values_list("pk", flat=True),
+        recipients=access.report_handlers(club, author_id).values_list("pk", flat=True),
         kind=Kind.CLUB_ADMIN,
         text=_("Un message de « %(title)s » a été signalé dans %(club)s")
         % {"title": report.post.thread.title, "club": club.name},
         url=reverse("messaging:reports", args=[club.slug]),
+        club=club,
+        actor=report.reporter,
+        audience=Audience.MODERATORS,
+    )
+    notifications.notify_many(
+        recipients=access.staff_for_unhandled_reports(club, author_id).values_list("pk", flat=True),
+        kind=Kind.CLUB_ADMIN,
+        text=_(
+            "Un message signalé dans %(club)s attend une décision, mais seul son auteur·rice "
+            "modère le club : nommez un·e autre propriétaire ou modérateur·rice."
+        )
+        % {"club": club.name},
+        url=reverse("clubs:staff_edit", args=[club.slug]),
         club=club,
         actor=report.reporter,
         audience=Audience.MODERATORS,

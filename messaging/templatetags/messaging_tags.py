@@ -64,6 +64,24 @@ def unread_badge(context, club):
     return {"count": context.get("unread_by_club", {}).get(club.pk, 0), "club": club}
 
 
+@register.filter
+def owns(rights: access.ThreadRights, post) -> bool:
+    """Whether the post is the reader's own (`ThreadRights.owns`)."""
+    return rights.owns(post.author_id)
+
+
+@register.filter
+def may_report(rights: access.ThreadRights, post) -> bool:
+    """Whether the reader may report the post: anyone's but their own."""
+    return rights.may_report(post.author_id)
+
+
+@register.filter
+def may_moderate(rights: access.ThreadRights, post) -> bool:
+    """Whether the reader may hide or restore the post (`ThreadRights.may_moderate_post`)."""
+    return rights.may_moderate_post(post.author_id)
+
+
 @register.inclusion_tag("messaging/_reports_badge.html", takes_context=True)
 def pending_reports_badge(context, club):
     """The number of reports waiting for the viewer in the club, beside the moderation tabs."""

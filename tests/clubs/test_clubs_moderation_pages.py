@@ -13,6 +13,7 @@ from pages import markup, shown_messages
 from clubs import actions
 from clubs.models import Ban, Invitation, JoinRequest, Membership, MembershipEvent, Role
 from messaging import actions as messaging_actions
+from messaging import events as messaging_events
 
 pytestmark = pytest.mark.django_db
 
@@ -759,7 +760,7 @@ def test_the_audit_log_keeps_the_moderation_of_threads_and_posts(
     messaging_actions.move_thread(moderator=moderator, thread=thread, to_club=other_club)
     said = [row[1] for row in journal_rows(client_for(moderator), club)]
     assert said[:6] == [
-        f"Fil déplacé vers un autre club « Tarif de la cantine » ({other_club.name})",
+        f"Fil déplacé vers un autre club « Tarif de la cantine » : {club.name} → {other_club.name}",
         "Message restauré « Tarif de la cantine »",
         "Message masqué « Tarif de la cantine » : Hors charte",
         "Réponse retenue « Tarif de la cantine »",
@@ -767,7 +768,55 @@ def test_the_audit_log_keeps_the_moderation_of_threads_and_posts(
         "Fil épinglé « Tarif de la cantine »",
     ]
     arrived = [row[1] for row in journal_rows(client_for(moderator), other_club)]
-    assert arrived[0] == f"Fil reçu d'un autre club « Tarif de la cantine » ({club.name})"
+    assert arrived[0] == (
+        f"Fil reçu d'un autre club « Tarif de la cantine » : {club.name} → {other_club.name}"
+    )
+
+
+def test_the_audit_log_keeps_what_was_undone(
+    client_for, moderator, club, member, make_thread, make_post
+):
+    thread = make_thread(club, member, title="Tarif de la cantine")
+    answer = make_post(thread, moderator, source="Voici le tarif.")
+    messaging_actions.set_pinned(moderator=moderator, thread=thread, pinned=True)
+    messaging_actions.set_pinned(moderator=moderator, thread=thread, pinned=False)
+    messaging_actions.set_locked(moderator=moderator, thread=thread, locked=True)
+    messaging_actions.set_locked(moderator=moderator, thread=thread, locked=False)
+    messaging_actions.accept_answer(user=moderator, post=answer)
+    messaging_actions.clear_accepted_answer(user=moderator, thread=thread)
+    said = [row[1] for row in journal_rows(client_for(moderator), club)]
+    assert said[:6] == [
+        "Réponse retenue retirée « Tarif de la cantine »",
+        "Réponse retenue « Tarif de la cantine »",
+        "Fil déverrouillé « Tarif de la cantine »",
+        "Fil verrouillé « Tarif de la cantine »",
+        "Fil désépinglé « Tarif de la cantine »",
+        "Fil épinglé « Tarif de la cantine »",
+    ]
+
+
+def test_the_audit_log_says_which_role_a_new_owner_left(client_for, staff, club, owner, member):
+    actions.name_owner(actor=staff, club=club, user=member)
+    [(_actor, said, whom)] = journal_rows(client_for(owner), club)[:1]
+    assert said == "Propriétaire nommé·e : membre → propriétaire"
+    assert whom == member.display_name
+
+
+def test_a_moderation_act_that_fails_leaves_nothing_in_the_journal(
+    moderator, club, member, make_thread, monkeypatch
+):
+    thread = make_thread(club, member, title="Tarif de la cantine")
+    before = MembershipEvent.objects.count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the live layer broke")
+
+    monkeypatch.setattr(messaging_events, "thread_flag", broken)
+    with pytest.raises(RuntimeError):
+        messaging_actions.set_locked(moderator=moderator, thread=thread, locked=True)
+    assert MembershipEvent.objects.count() == before
+    thread.refresh_from_db()
+    assert not thread.locked
 
 
 def test_the_audit_log_says_when_nothing_happened(client_for, moderator, club):

@@ -8,6 +8,8 @@ from clubs import actions
 from clubs.models import Ban, Club, Membership, Role
 from community.demo import DEMO_ACCOUNTS
 from community.models import User
+from entrepairs.models import DemoSeed
+from messaging.models import Thread
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +65,30 @@ def test_seed_demo_again_never_undoes_what_people_did_in_the_demo(seed_demo):
     assert not Membership.objects.filter(club=club, user=banned).exists()
     promoted.refresh_from_db()
     assert promoted.role == Role.MODERATOR
+
+
+def test_a_demo_laid_before_the_marks_is_not_laid_again(seed_demo):
+    """A database seeded before `DemoSeed` existed has the demo data but no marks: the next run
+    marks them laid instead of laying them again over what people did."""
+    seed_demo()
+    DemoSeed.objects.all().delete()
+    club = Club.objects.get(slug="secretaires-de-mairie")
+    moderator = User.objects.get(email="moderatrice@demo.test")
+    banned = User.objects.get(email="thomas.girard@demo.test")
+    removed = Membership.objects.get(club=club, user__email="isabelle.garnier@demo.test")
+    actions.ban_member(actor=moderator, club=club, user=banned)
+    actions.remove_member(actor=moderator, membership=removed)
+    threads = Thread.objects.filter(club=club)
+    gone = threads.order_by("pk").first()
+    Thread.objects.filter(pk=gone.pk).delete()
+
+    seed_demo()
+
+    assert Ban.objects.filter(club=club, user=banned).exists()
+    assert not Membership.objects.filter(club=club, user=banned).exists()
+    assert not Membership.objects.filter(pk=removed.pk).exists()
+    assert not Thread.objects.filter(club=club, title=gone.title).exists()
+    assert DemoSeed.objects.filter(app="clubs").exists()
 
 
 def test_every_demo_account_logs_in_with_the_demo_password(client, settings, seed_demo):

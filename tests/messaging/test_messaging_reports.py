@@ -6,7 +6,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pages import text
+from pages import markup, text
 
 from clubs.models import Role
 from community.action_errors import ActionError
@@ -505,8 +505,56 @@ def test_a_moderator_cannot_restore_or_hide_their_own_post(
     assert post.is_hidden
     page = client.get(permalink(club, post), follow=True).content.decode()
     assert reverse("messaging:restore_post", args=[club.slug, post.pk]) not in page
+
+
+def test_the_hide_page_of_ones_own_post_says_why_in_french(
+    club, moderator, promoted_author, post, client_for
+):
     hide_url = reverse("messaging:hide_post", args=[club.slug, post.pk])
-    assert client.get(hide_url).status_code == 403
+    response = client_for(promoted_author).get(hide_url)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#message-{post.pk}")
+    assert said(response) == [
+        "C'est votre propre message : un·e autre membre de l'équipe de modération en décide."
+    ]
+    assert client_for(promoted_author).post(hide_url, {"reason": "Hors charte"}).status_code == 302
+    post.refresh_from_db()
+    assert not post.is_hidden
+
+
+def test_the_thread_page_offers_a_moderator_no_hide_nor_restore_of_their_own_post(
+    club, moderator, promoted_author, post, make_post, client_for
+):
+    other = make_post(post.thread, moderator, source="La réponse de la modératrice.")
+    page = client_for(promoted_author).get(permalink(club, post), follow=True).content.decode()
+    assert reverse("messaging:hide_post", args=[club.slug, post.pk]) not in page
+    assert reverse("messaging:hide_post", args=[club.slug, other.pk]) in page
+    assert reverse("messaging:report", args=[club.slug, post.pk]) not in page
+    assert reverse("messaging:report", args=[club.slug, other.pk]) in page
+
+
+def test_when_only_the_author_moderates_the_club_the_staff_are_told_to_name_someone(
+    club, member, author, staff, post, run_on_commit
+):
+    club.memberships.filter(user=author).update(role=Role.OWNER)
+    with run_on_commit():
+        actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    [told] = Notification.objects.filter(kind=Kind.CLUB_ADMIN)
+    assert told.recipient == staff
+    assert told.url == reverse("clubs:staff_edit", args=[club.slug])
+    assert "seul son auteur·rice modère le club" in told.text
+    assert post.thread.title not in told.text  # staff read no discussion
+
+
+def test_the_staff_are_not_told_when_another_moderator_decides(
+    club, member, moderator, promoted_author, staff, post, run_on_commit
+):
+    with run_on_commit():
+        actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    told = set(
+        Notification.objects.filter(kind=Kind.CLUB_ADMIN).values_list("recipient", flat=True)
+    )
+    assert told == {moderator.pk}
 
 
 # --- What waits for the moderators --------------------------------------------------------------
@@ -530,3 +578,88 @@ def test_with_nothing_pending_no_count_and_no_a_traiter(club, moderator, post, c
         "Aucun signalement à traiter", ""
     )
     assert "À traiter" not in text(client.get(reverse("home")))
+
+
+def test_reports_nobody_may_decide_are_listed_for_the_staff_under_a_traiter(
+    club, member, author, staff, post, client_for
+):
+    club.memberships.filter(user=author).update(role=Role.OWNER)
+    actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    response = client_for(staff).get(reverse("home"))
+    home = text(response)
+    assert (
+        f"À traiter {club.name} : 1 signalement sans personne pour en décider — nommez un·e "
+        "autre propriétaire ou modérateur·rice" in home
+    )
+    assert reverse("clubs:staff_edit", args=[club.slug]) in markup(response)
+    assert "Propos injurieux" not in home and post.thread.title not in home
+
+
+def test_the_staff_have_nothing_to_do_while_a_moderator_may_decide(
+    club, member, moderator, author, staff, post, client_for
+):
+    actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    assert "À traiter" not in text(client_for(staff).get(reverse("home")))
+
+
+def test_a_report_on_the_post_of_a_deleted_account_waits_for_the_moderators(
+    club, member, moderator, author, staff, post, client_for
+):
+    actions.report_post(reporter=member, post=post, reason="Propos injurieux")
+    Post.objects.filter(pk=post.pk).update(author=None)
+    assert "À traiter" not in text(client_for(staff).get(reverse("home")))
+    assert f"{club.name} : 1 signalement" in text(client_for(moderator).get(reverse("home")))
+
+
+def test_the_staff_dashboard_costs_the_same_with_1_and_6_unhandled_reports(
+    club, author, staff, make_user, make_membership, make_thread, make_post, client_for
+):
+    club.memberships.filter(user=author).update(role=Role.OWNER)
+    thread = make_thread(club, author, title="Un fil")
+
+    def report_more(count):
+        for _ in range(count):
+            reporter = make_user()
+            make_membership(reporter, club)
+            actions.report_post(reporter=reporter, post=make_post(thread, author), reason="x")
+
+    client = client_for(staff)
+    report_more(1)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    report_more(5)
+    with CaptureQueriesContext(connection) as large:
+        assert "6 signalements sans personne" in text(client.get(reverse("home")))
+    assert len(large) == len(small)
+
+
+def test_the_counts_of_pending_reports_cost_the_same_with_1_and_8_reports(
+    club, author, moderator, make_user, make_membership, make_thread, make_post, client_for
+):
+    thread = make_thread(club, author, title="Un fil")
+    pages = [
+        reverse("home"),
+        reverse("clubs:detail", args=[club.slug]),
+        reverse("clubs:moderation", args=[club.slug]),
+    ]
+
+    def report_more(count):
+        for _ in range(count):
+            reporter = make_user()
+            make_membership(reporter, club)
+            actions.report_post(reporter=reporter, post=make_post(thread, author), reason="x")
+
+    def costs(client):
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    client = client_for(moderator)
+    report_more(1)
+    small = costs(client)
+    report_more(7)
+    assert costs(client) == small
+    assert "8 signalements à traiter" in text(client.get(pages[1]))
