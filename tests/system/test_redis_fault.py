@@ -101,7 +101,9 @@ class ReconnectingClient:
 def thread_and_club(member: Member, site: DaphneProcess) -> tuple[str, int]:
     page = member.get(CLUB_PATH)
     assert page.status_code == 200, (page.status_code, site.log_tail())
-    thread_path = re.search(r'href="(/clubs/secretaires-de-mairie/fils/\d+/)"', page.text)
+    # A thread read before is linked at the reader's place (#premier-non-lu, #message-…).
+    thread_link = r'href="(/clubs/secretaires-de-mairie/fils/\d+/)(?:#[^"]*)?"'
+    thread_path = re.search(thread_link, page.text)
     club_id = re.search(r'data-thread-list="club\.(\d+)"', page.text)
     assert thread_path and club_id, "the club page lists no thread"
     return thread_path.group(1), int(club_id.group(1))
