@@ -183,11 +183,17 @@ def _unbanned(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
     return memberships.filter(~Exists(banned))
 
 
+def _managing(club: Club | int | OuterRef) -> QuerySet[Membership]:
+    """The memberships of the club's moderators and owners now: active accounts, not banned."""
+    return _unbanned(
+        Membership.objects.filter(club=club, role__in=MANAGER_ROLES, user__is_active=True)
+    )
+
+
 def moderators_of(club: Club) -> QuerySet[User]:
     """The people who moderate the club now (owners included): those told of its join requests,
     reports and invitation renewals."""
-    managers = _unbanned(Membership.objects.filter(club=club, role__in=MANAGER_ROLES))
-    return User.objects.filter(is_active=True, pk__in=managers.values("user_id"))
+    return User.objects.filter(pk__in=_managing(club).values("user_id"))
 
 
 def report_handlers(club: Club, post_author_id: int | None) -> QuerySet[User]:
@@ -207,9 +213,7 @@ def _handling(
 ) -> QuerySet[Membership]:
     """THE rule of who handles a report on a post: the memberships of the club's active
     moderators and owners, but the post's author's."""
-    managers = _unbanned(
-        Membership.objects.filter(club=club, role__in=MANAGER_ROLES, user__is_active=True)
-    )
+    managers = _managing(club)
     if isinstance(post_author_id, OuterRef):
         # A post whose author's account is gone (NULL) is nobody's: every moderator may decide.
         return managers.exclude(user_id=Coalesce(post_author_id, Value(0)))
