@@ -61,7 +61,7 @@ def publish(stream: str, event_type: str, **data) -> EventLog:
     )
     # Serialised once here rather than once per reader: the consumers send the text as it is.
     text = event_log.frame_text(event.as_frame())
-    message = {"type": "stream.event", "stream": stream, "text": text}
+    message = {"type": "stream.event", "stream": stream, "seq": event.seq, "text": text}
     transaction.on_commit(lambda: send_to_group(stream, message))
     return event
 

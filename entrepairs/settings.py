@@ -161,12 +161,13 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "entrepairs") + os.environ.get(
     "PYTEST_XDIST_WORKER", ""
 )
-# With Redis: "core" (RedisChannelLayer) or "pubsub" (RedisPubSubChannelLayer), docs/realtime.md.
+# With Redis: "pubsub" (RedisPubSubChannelLayer, the default: one PUBLISH per event and one
+# connection per process) or "core" (RedisChannelLayer), docs/realtime.md.
 CHANNEL_LAYER_BACKENDS = {
     "core": "channels_redis.core.RedisChannelLayer",
     "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
 }
-CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "core").strip() or "core"
+CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub").strip() or "pubsub"
 if CHANNEL_LAYER not in CHANNEL_LAYER_BACKENDS:
     raise ImproperlyConfigured(
         f"CHANNEL_LAYER={CHANNEL_LAYER!r} : valeurs possibles « core » ou « pubsub »."

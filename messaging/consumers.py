@@ -17,7 +17,7 @@ from django.conf import settings
 
 from community import after_commit, event_log
 
-from . import badges, frames
+from . import badges, frames, hub
 from .frames import FrameError
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.badge_counting: asyncio.Task | None = None
         self.badge_stale = False
         self.personal = after_commit.group_name("user", user.pk)
+        self.hub = hub.hub()  # club streams come through the process's hub (messaging/hub.py)
         await self.channel_layer.group_add(self.personal, self.channel_name)
         await self.accept()
         await self.send_frame({"type": "hello", "user": user.pk})
@@ -66,8 +67,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 await frames.left(self, thread_id)
             except Exception:  # presence is a hint: never let it stop the cleanup
                 logger.warning("Présence non mise à jour au départ", exc_info=True)
-        for stream in [self.personal, *self.subscriptions]:
-            await self.channel_layer.group_discard(stream, self.channel_name)
+        for stream in list(self.subscriptions):
+            await self.hub.leave(stream, self)
+        await self.channel_layer.group_discard(self.personal, self.channel_name)
 
     async def dispatch(self, message):
         """As Channels' own, without its hop to the sync thread before every message to close
@@ -127,13 +129,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- Messages from the channel layer --------------------------------------------------------
 
     async def stream_event(self, message):
-        """A logged event, the same for every reader: its text is sent as it is."""
-        stream = message["stream"]
-        if stream in self.subscriptions or stream == self.personal:
+        """An event of the member's own stream, logged: its text is sent as it is. (A club's
+        events come through the hub.)"""
+        if message["stream"] == self.personal:
             await self.send(text_data=message["text"])
 
     async def stream_ephemeral(self, message):
-        """Typing and presence: not logged, not numbered; typing is not echoed to its writer."""
+        """Typing and presence, handed by the hub: not logged, not numbered; typing is not
+        echoed to its writer."""
         frame = message["frame"]
         if frame["stream"] in self.subscriptions and frame.get("user") != self.user.pk:
             await self.send_frame(frame)
@@ -151,8 +154,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         for stream in [s for s in self.subscriptions if s not in still_allowed]:
-            await self.channel_layer.group_discard(stream, self.channel_name)
-            del self.subscriptions[stream]
+            await frames.stop_following(self, stream)
             await self.send_frame({"type": "unsubscribed", "stream": stream, "reason": "access"})
 
     async def notifications_changed(self, message):

@@ -146,20 +146,40 @@ async def subscribe(consumer, frame):
         raise FrameError("« stream » attendu")
     if not await database_call(may_follow)(consumer.user.pk, stream):
         raise FrameError("flux introuvable")  # the same answer for missing and forbidden
-    # Join the group first, then replay: an event sent in between arrives twice at worst, and
-    # the page drops what it has already seen by its sequence number.
-    await consumer.channel_layer.group_add(stream, consumer.channel_name)
+    # Join first, then replay: the stream's live events wait in the hub until the replay is
+    # sent (a person's own stream is on the page's channel, which waits for this handler).
+    club_stream = stream != consumer.personal
+    if club_stream:
+        await consumer.hub.join(stream, consumer)
     consumer.subscriptions[stream] = _club_id_of_stream(stream) or 0
+    sent_up_to = 0  # should the replay fail, the page gets every live event that waited
+    try:
+        sent_up_to = await _replay(consumer, stream, after)
+    finally:
+        if club_stream:
+            await consumer.hub.release(stream, consumer, sent_up_to)
+
+
+async def _replay(consumer, stream: str, after: int | None) -> int:
+    """`subscribed` with the stream's number, then what was missed after `after` (or `resync`);
+    the number the page is at after that."""
     seq = await database_call(event_log.current_seq)(stream)
     await consumer.send_frame({"type": "subscribed", "stream": stream, "seq": seq})
     if after is None:
-        return
+        return seq
     missed = await database_call(event_log.events_after)(stream, after)
     if missed is None:
         await consumer.send_frame({"type": "resync", "stream": stream, "seq": seq})
-        return
+        return seq
     for event in missed:
         await consumer.send_frame(event.as_frame())
+    return max([seq, *(event.seq for event in missed)])
+
+
+async def stop_following(consumer, stream: str) -> None:
+    del consumer.subscriptions[stream]
+    if stream != consumer.personal:
+        await consumer.hub.leave(stream, consumer)
 
 
 async def unsubscribe(consumer, frame):
@@ -167,8 +187,7 @@ async def unsubscribe(consumer, frame):
     if not isinstance(stream, str) or len(stream) > 40:  # a list or a dict is not hashable
         raise FrameError("« stream » attendu")
     if stream in consumer.subscriptions:
-        await consumer.channel_layer.group_discard(stream, consumer.channel_name)
-        del consumer.subscriptions[stream]
+        await stop_following(consumer, stream)
     await consumer.send_frame({"type": "unsubscribed", "stream": stream, "reason": "asked"})
 
 

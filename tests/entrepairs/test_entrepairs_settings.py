@@ -67,7 +67,7 @@ def test_production_variables_choose_postgresql_redis_smtp_and_the_task_worker()
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
         "django.db.backends.postgresql",
-        "channels_redis.core.RedisChannelLayer",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
         "community.cache.FailSoftRedisCache",  # Django's RedisCache, failing soft
         "django.core.mail.backends.smtp.EmailBackend",
         "django_tasks_db.DatabaseBackend",
@@ -76,13 +76,12 @@ def test_production_variables_choose_postgresql_redis_smtp_and_the_task_worker()
     ]
 
 
-def test_channel_layer_pubsub_chooses_the_redis_pub_sub_layer():
-    describe = (
-        "from django.conf import settings as s; print(s.CHANNEL_LAYERS['default']['BACKEND'])"
-    )
-    result = run_python(describe, REDIS_URL="redis://127.0.0.1:6379/0", CHANNEL_LAYER="pubsub")
+def test_channel_layer_core_chooses_the_redis_core_layer_with_its_capacity():
+    describe = "from django.conf import settings as s; print(s.CHANNEL_LAYERS['default'])"
+    result = run_python(describe, REDIS_URL="redis://127.0.0.1:6379/0", CHANNEL_LAYER="core")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert "'BACKEND': 'channels_redis.core.RedisChannelLayer'" in result.stdout
+    assert "'capacity': 10000" in result.stdout
 
 
 def test_an_unknown_channel_layer_refuses_to_start_with_a_clear_message():

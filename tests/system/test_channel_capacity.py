@@ -48,6 +48,7 @@ def received_in_a_burst(**variables) -> int:
         DJANGO_SETTINGS_MODULE="entrepairs.settings",
         REDIS_URL=redis_url_or_skip(),
         REDIS_PREFIX=f"entrepairs-capacity-{uuid.uuid4().hex[:8]}",
+        CHANNEL_LAYER="core",  # the layer with a capacity (pub/sub has none)
         **variables,
     )
     result = subprocess.run(

@@ -1,6 +1,7 @@
 """Redis goes down while pages are connected and a member posts over HTTP: the post is saved and
-the page answers without a 500; when Redis is back, the pages reconnect, catch up from the event
-log, and show the post exactly once.
+the page answers without a 500; when Redis is back, the page gets the post exactly once, at once
+(the process's hub replays what its streams logged meanwhile; with the core layer the page's
+connection also ends and catches up as it reconnects). Both channel layers.
 
 The test runs its own redis-server on a free loopback port (never the shared one), so that it
 can stop it and start it again."""
@@ -21,7 +22,9 @@ from system_servers import DaphneProcess, RedisProcess, redis_server_or_skip
 pytestmark = pytest.mark.system
 PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
 CLUB_PATH = "/clubs/secretaires-de-mairie/"
-CATCH_UP_WITHIN = 30  # seconds, once Redis is back
+# Seconds, once Redis is back: well under the page's own 30-second catch-up, which this client
+# does not even have.
+CATCH_UP_WITHIN = 10
 
 
 class ReconnectingClient:
@@ -157,9 +160,10 @@ def private_redis(tmp_path):
         server.stop()
 
 
-@pytest.fixture
-def site_on_private_redis(server_env, private_redis, tmp_path):
-    server = DaphneProcess({**server_env, "REDIS_URL": private_redis.url}, tmp_path / "daphne.log")
+@pytest.fixture(params=["pubsub", "core"])
+def site_on_private_redis(request, server_env, private_redis, tmp_path):
+    env = {**server_env, "REDIS_URL": private_redis.url, "CHANNEL_LAYER": request.param}
+    server = DaphneProcess(env, tmp_path / "daphne.log")
     try:
         yield server
     finally:
@@ -212,7 +216,6 @@ def test_a_post_made_while_redis_is_down_is_saved_and_reaches_the_pages_once_it_
             )
             await asyncio.sleep(1)  # a late duplicate would show up now
             assert client.saw(post_id) == 1
-            assert client.connections >= 2, "the page should have reconnected"
             assert client.fatal_close is None and not client.resyncs
             assert client.last_seq[stream] > first_seq
             await wait_for_health(reader, 200, within=15)
