@@ -32,11 +32,12 @@ REDIS_PREFIX = "entrepairs-bench"  # of the channel layer's and the cache's keys
 SERVER_CORES = {0}
 CLIENT_CORES = {1} if (os.cpu_count() or 1) > 1 else {0}
 
-# The channel layers a daphne process can use, as environment variables.
+# The channel layers a daphne process can use, as environment variables; the site's default first.
+DEFAULT_LAYER = "pubsub"
 LAYERS = {
-    "memory": {},
-    "core": {"REDIS_URL": REDIS_URL, "CHANNEL_LAYER": "core"},
     "pubsub": {"REDIS_URL": REDIS_URL, "CHANNEL_LAYER": "pubsub"},
+    "core": {"REDIS_URL": REDIS_URL, "CHANNEL_LAYER": "core"},
+    "memory": {},
 }
 LAYER_NAMES = {
     "memory": "in-memory",
@@ -45,7 +46,7 @@ LAYER_NAMES = {
 }
 
 
-def site_env(layer: str = "core") -> dict:
+def site_env(layer: str = DEFAULT_LAYER) -> dict:
     """The environment of a daphne process (and of this one): production-like settings."""
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CHANNEL_LAYER"}}
     env.update(
@@ -71,7 +72,7 @@ def prepare_process() -> None:
     os.sched_setaffinity(0, CLIENT_CORES)
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # children inherit it
-    os.environ.update(site_env("core"))
+    os.environ.update(site_env())
     _create_database()
     import django
 
@@ -101,9 +102,15 @@ def free_port() -> int:
 
 
 class Server:
-    """A server process on a free loopback port, pinned to the server core."""
+    """A server process on a free loopback port, pinned to the server core (or to `cores`)."""
 
-    def __init__(self, command: list[str], env: dict | None = None, port: int | None = None):
+    def __init__(
+        self,
+        command: list[str],
+        env: dict | None = None,
+        port: int | None = None,
+        cores: set[int] = SERVER_CORES,
+    ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -116,7 +123,7 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        os.sched_setaffinity(self.process.pid, SERVER_CORES)
+        os.sched_setaffinity(self.process.pid, cores)
         self._wait_until_listening()
 
     def _wait_until_listening(self, timeout: float = 30) -> None:
@@ -167,12 +174,14 @@ class Server:
         self.stop()
 
 
-def daphne(layer: str = "core") -> Server:
-    """The site under daphne, as production serves it, with the given channel layer; its
-    Redis keys start empty (a process stopped earlier leaves its channels in the groups)."""
-    forget_redis_keys()
+def daphne(layer: str = DEFAULT_LAYER, *, fresh: bool = True, cores=SERVER_CORES) -> Server:
+    """The site under daphne, as production serves it, with the given channel layer. A `fresh`
+    one starts with empty Redis keys (a process stopped earlier leaves its channels in the
+    groups); a second process beside a first is not fresh."""
+    if fresh:
+        forget_redis_keys()
     command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "{port}"]
-    return Server([*command, "entrepairs.asgi:application"], env=site_env(layer))
+    return Server([*command, "entrepairs.asgi:application"], env=site_env(layer), cores=cores)
 
 
 def forget_redis_keys() -> None:

@@ -57,8 +57,9 @@ def frame_text(frame: dict) -> str:
 def events_after(stream: str, seq: int) -> list[EventLog] | None:
     """The stream's events after `seq`, in order; None when the page must reload its data
     instead ("resync"): some of them are no longer kept, or there are more than
-    LIVE_CATCH_UP_MAX (a page away for long, or one asking for everything with `after` 0, is
-    served faster by its pages over HTTP than by replaying the whole log)."""
+    LIVE_CATCH_UP_MAX of them (a page of posts) or more than LIVE_CATCH_UP_MAX_BYTES of frames.
+    A page away for long, or one asking for everything with `after` 0, is served faster by its
+    pages over HTTP than by replaying the log, and no page can make the server send megabytes."""
     last = current_seq(stream)
     if seq >= last:
         return []
@@ -66,6 +67,9 @@ def events_after(stream: str, seq: int) -> list[EventLog] | None:
         return None
     events = list(EventLog.objects.filter(stream=stream, seq__gt=seq).order_by("seq"))
     if not events or events[0].seq != seq + 1:
+        return None
+    size = sum(len(frame_text(event.as_frame()).encode()) for event in events)
+    if size > settings.LIVE_CATCH_UP_MAX_BYTES:
         return None
     return events
 

@@ -431,8 +431,10 @@ CLAMD_FAIL_OPEN = env_flag("CLAMD_FAIL_OPEN", False)
 # --- Live layer ---------------------------------------------------------------------------------
 LIVE_MAX_FRAME_BYTES = 64 * 1024
 POSTS_PER_MINUTE = int(os.environ.get("POSTS_PER_MINUTE", "20"))
-# A catch-up longer than this many events is a "resync": the page reloads its data over HTTP.
-LIVE_CATCH_UP_MAX = int(os.environ.get("LIVE_CATCH_UP_MAX", "200"))
+# A catch-up longer than a page of events, or than this many bytes of frames, is a "resync":
+# the page reloads its data over HTTP (community/event_log.py).
+LIVE_CATCH_UP_MAX = int(os.environ.get("LIVE_CATCH_UP_MAX", "50"))
+LIVE_CATCH_UP_MAX_BYTES = int(os.environ.get("LIVE_CATCH_UP_MAX_BYTES", str(256 * 1024)))
 LIVE_TYPING_INTERVAL = 2.0  # seconds between two "typing" frames of one page for one thread
 EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "7"))
 

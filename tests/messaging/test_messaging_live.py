@@ -227,6 +227,17 @@ async def test_a_catch_up_longer_than_the_maximum_is_a_resync_and_not_the_events
     ]
 
 
+async def test_a_catch_up_heavier_than_its_byte_limit_is_a_resync(member, six_events, settings):
+    two_events = await db(event_log.events_after)(six_events, 4)
+    heavy = sum(len(event_log.frame_text(event.as_frame()).encode()) for event in two_events)
+    settings.LIVE_CATCH_UP_MAX_BYTES = heavy - 1
+    assert await catch_up(member, six_events, 4) == [
+        {"type": "resync", "stream": six_events, "seq": 6}
+    ]
+    settings.LIVE_CATCH_UP_MAX_BYTES = heavy
+    assert [f["seq"] for f in await catch_up(member, six_events, 4)] == [5, 6]
+
+
 # --- Posting over the socket --------------------------------------------------------------------
 
 
