@@ -180,7 +180,7 @@ def daphne(layer: str = DEFAULT_LAYER, *, fresh: bool = True, cores=SERVER_CORES
     groups); a second process beside a first is not fresh."""
     if fresh:
         forget_redis_keys()
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "{port}"]
+    command = [sys.executable, "-m", "bench.serve", "-b", "127.0.0.1", "-p", "{port}"]
     return Server([*command, "entrepairs.asgi:application"], env=site_env(layer), cores=cores)
 
 
