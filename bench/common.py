@@ -268,6 +268,14 @@ def ratio_figure(
     )
 
 
+def for_reference(figure: Figure) -> Figure:
+    """A line about a channel layer that is not the site's default: shown, not judged (the
+    targets are the default layer's)."""
+    figure.target = f"for reference ({LAYER_NAMES[DEFAULT_LAYER]} is the default)"
+    figure.met = None
+    return figure
+
+
 # --- Reporting ----------------------------------------------------------------------------------
 
 COLUMNS = ("measure", "value", "baseline", "ratio (spread)", "target", "")

@@ -38,7 +38,7 @@ async def hold(server: common.Server, cookies: Sequence[str | None], stream: str
 
 
 async def site_round(cookies: list[str], stream: str) -> dict:
-    with common.daphne("core") as server:
+    with common.daphne() as server:
         return await hold(server, cookies, stream)
 
 
