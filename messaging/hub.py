@@ -61,15 +61,21 @@ class StreamHub:
     # --- Pages come and go ----------------------------------------------------------------------
 
     async def join(self, stream: str, reader: Reader) -> None:
-        """The page follows the stream; its live events are held until `release`."""
-        self.held[stream, reader] = []
+        """The page follows the stream; its live events are held until `release`. Should the
+        layer refuse (Redis down), the page follows nothing more and the error goes up."""
         async with self.changing:
             if self.channel is None:
                 await self._start()
             if stream not in self.readers:
-                await self.layer.group_add(stream, self.channel)
+                try:
+                    await self.layer.group_add(stream, self.channel)
+                except Exception:
+                    if not self.readers:
+                        await self._stop()
+                    raise
                 self.readers[stream] = set()
             self.readers[stream].add(reader)
+            self.held[stream, reader] = []
 
     async def release(self, stream: str, reader: Reader, replayed_up_to: int) -> None:
         """The page has its replay up to that number: it gets what waited, then live events."""

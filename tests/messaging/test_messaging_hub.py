@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from live_sessions import next_event, subscribed
+from live_sessions import next_event, open_socket, subscribed
 
 from community import after_commit, event_log
 from messaging import actions, hub
@@ -178,4 +178,20 @@ async def test_a_page_still_gets_its_personal_stream_on_its_own_channel(member, 
     personal = members_of_group(f"user.{member.pk}")
     assert len(personal) == 1 and hub.hub().channel not in personal
     assert members_of_group(f"club.{club.pk}") == {hub.hub().channel}
+    await socket.disconnect()
+
+
+async def test_a_subscription_the_layer_refuses_is_an_error_and_leaves_nothing_behind(
+    member, club, monkeypatch
+):
+    async def refused(*args, **kwargs):
+        raise ConnectionError("Redis injoignable")
+
+    socket = await open_socket(member)
+    monkeypatch.setattr(get_channel_layer(), "group_add", refused)
+    await socket.send_json_to({"type": "subscribe", "stream": f"club.{club.pk}"})
+    answer = await socket.receive_json_from()
+    assert answer == {"type": "error", "reason": "erreur du serveur, réessayez"}
+    stream_hub = hub.hub()
+    assert stream_hub.readers == {} and stream_hub.held == {} and stream_hub.tasks == []
     await socket.disconnect()
