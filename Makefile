@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint imports format install install-test migrate seed bench soak
+.PHONY: run test lint imports format install install-test migrate seed bench soak deploy-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +64,8 @@ bench: install-test
 # Redis on loopback (SOAK_MEMBERS, SOAK_SECONDS, SOAK_DATABASE_URL, REDIS_URL).
 soak: install-test
 	$(BIN)/python bench/soak.py
+
+# The production shape of deploy/ on this machine: nginx (TLS), two daphne processes, the worker,
+# PostgreSQL and Redis, checked through nginx only (tests/deploy, docs/deployment.md).
+deploy-check: install-test
+	DEPLOY_CHECK=1 $(BIN)/python -m pytest -p no:cacheprovider -p no:xdist tests/deploy $(PYTEST_ARGS)

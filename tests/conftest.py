@@ -29,6 +29,9 @@ _sequence = itertools.count(1)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# The production shape's check runs alone, by `make deploy-check` (tests/deploy/conftest.py).
+collect_ignore = [] if os.environ.get("DEPLOY_CHECK") == "1" else ["deploy"]
+
 
 def clear_own_cache() -> None:
     """Empty the site's cache, and only it: on Redis, the keys under its prefix (the channel

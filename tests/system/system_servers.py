@@ -267,13 +267,16 @@ def loopback_site(
     return _replaced(r"alias /srv/entrepairs/staticfiles/;", f"alias {static_root}/;", site)
 
 
-def nginx_conf(site: str, folder: Path) -> str:
-    """A whole nginx configuration around the site: in the foreground, its files in `folder`."""
+def nginx_conf(site: str, folder: Path, *, main: str = "", http: str = "") -> str:
+    """A whole nginx configuration around the site: in the foreground, its files in `folder`;
+    `main` and `http` are more lines for those contexts."""
     return f"""daemon off;
+{main}
 pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
-events {{ worker_connections 128; }}
+events {{ worker_connections 1024; }}
 http {{
+{http}
     access_log {folder}/access.log;
     client_body_temp_path {folder}/client_body;
     proxy_temp_path {folder}/proxy;
