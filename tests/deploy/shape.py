@@ -7,6 +7,7 @@ address (https://127.0.0.1:<port>), the secrets and the services' addresses (a d
 Redis prefix of the check's own, an SMTP server on loopback).
 """
 
+import base64
 import os
 import re
 import secrets
@@ -18,6 +19,11 @@ from pathlib import Path
 
 import psycopg
 import requests
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from system_servers import free_port, nginx_conf, stop_process, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +31,7 @@ DEPLOY = ROOT / "deploy"
 SERVER_FOLDER = "/srv/entrepairs"
 POSTGRES = os.environ.get("DEPLOY_CHECK_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("DEPLOY_CHECK_REDIS", "redis://127.0.0.1:6379/5")
+MODERATOR = "moderatrice@demo.test"  # of the demo's club of town-hall secretaries
 
 
 def replaced(pattern: str, replacement: str, text: str, *, where: str) -> str:
@@ -194,6 +201,7 @@ class Shape:
             "worker", unit_command("entrepairs-worker.service"), self.env, prefix / "worker.log"
         )
         self.nginx: Process | None = None
+        self.totp_secret = base64.b32encode(secrets.token_bytes(20)).decode()
 
     # --- Preparing, as docs/deployment.md's steps ------------------------------------------------
 
@@ -207,7 +215,15 @@ class Shape:
         with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{self.database_name}"')
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["seed_demo"]):
+        # Production asks a second factor of whoever has powers: the demo's moderator gets one.
+        second_factor = (
+            "from allauth.mfa.totp.internal.auth import TOTP; from community.models import User; "
+            f"TOTP.activate(User.objects.get(email={MODERATOR!r}), {self.totp_secret!r})"
+        )
+        for command in (
+            ["migrate", "--noinput"], ["collectstatic", "--noinput"], ["seed_demo"],
+            ["shell", "-c", second_factor],
+        ):  # fmt: skip
             done = self.manage(*command)
             assert done.returncode == 0, f"manage.py {' '.join(command)}: {done.stderr[-3000:]}"
 
@@ -269,3 +285,48 @@ class Shape:
         """The end of every log, for a failure's message."""
         parts = [f"--- {p.name}\n{p.log_tail()}" for p in (*self.daphnes, self.worker)]
         return "\n".join([*parts, f"--- nginx\n{self.nginx_errors()}"])
+
+
+# --- A member's browser --------------------------------------------------------------------------
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now."""
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def csrf_of(page: requests.Response) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert found, page.text[:2000]
+    return found.group(1)
+
+
+class Browser:
+    """A member's session through nginx, over TLS, as a browser sends its forms."""
+
+    def __init__(self, shape: "Shape", email: str, password: str, *, totp_secret: str = ""):
+        self.shape = shape
+        self.session = requests.Session()
+        answer = self.post_form("/comptes/login/", {"login": email, "password": password})
+        if totp_secret:
+            answer = self.post_form("/comptes/2fa/authenticate/", {"code": totp_code(totp_secret)})
+        assert answer.status_code == 200, answer.status_code
+        assert "sessionid" in self.session.cookies, f"{email} could not log in"
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.session.get(
+            self.shape.url + path, verify=str(self.shape.cert), timeout=15, **kwargs
+        )
+
+    def post_form(self, path: str, data: dict) -> requests.Response:
+        page = self.get(path)
+        return self.session.post(
+            self.shape.url + path,
+            data={"csrfmiddlewaretoken": csrf_of(page), **data},
+            headers={"Referer": self.shape.url + path},
+            verify=str(self.shape.cert),
+            timeout=15,
+        )
+
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)

@@ -7,12 +7,13 @@ import re
 import subprocess
 
 import requests
-from shape import ROOT, Shape, unit_command
+from shape import MODERATOR, ROOT, Browser, Shape, unit_command
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
 # ACCOUNT_RATE_LIMITS["login_failed"]: 10 failed logins a minute from one address.
 FAILED_LOGINS_PER_ADDRESS = 10
 TOO_MANY = "Trop de tentatives de connexion échouées"
+CLUB = "secretaires-de-mairie"
 
 
 def get(shape: Shape, path: str, **kwargs) -> requests.Response:
@@ -98,6 +99,25 @@ def test_the_deployment_check_is_clean_with_the_environment_file(shape):
     checked = shape.manage("check", "--deploy", "--fail-level", "WARNING")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "no issues" in checked.stdout
+
+
+# --- 6. An email sent by the worker --------------------------------------------------------------
+
+
+def test_an_invitation_leaves_by_the_worker_for_the_smtp_server_with_public_links(shape, mailbox):
+    inbox, _port = mailbox
+    moderator = Browser(shape, MODERATOR, PASSWORD, totp_secret=shape.totp_secret)
+    sent = moderator.post_form(
+        f"/clubs/{CLUB}/moderation/invitations/",
+        {"emails": "Nadia Vidal <nadia.vidal@mairie-exemple.fr>", "role": "member"},
+    )
+    assert sent.status_code == 200, shape.logs()
+    message = inbox.wait_for("nadia.vidal@mairie-exemple.fr", timeout=30)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    links = re.findall(r"https?://[^\s>\"]+", text)
+    assert links and all(link.startswith(shape.url + "/") for link in links), links
+    invitation = next(link for link in links if "/invitations/" in link)
+    assert "Invitation" in get(shape, invitation.removeprefix(shape.url)).text
 
 
 # --- 7. The timers' commands ---------------------------------------------------------------------
