@@ -18,12 +18,8 @@ import time
 from pathlib import Path
 
 import psycopg
+import redis
 import requests
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from system_servers import free_port, nginx_conf, stop_process, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,11 +119,12 @@ def nginx_site(
     text = replaced(r"listen 80;", f"listen 127.0.0.1:{redirect_port};", text, where=where)
     text = replaced("/etc/ssl/entrepairs/", f"{prefix}/ssl/", text, where=where)
     text = replaced(f"{SERVER_FOLDER}/staticfiles/", f"{prefix}/staticfiles/", text, where=where)
-    servers = "".join(f"    server 127.0.0.1:{upstream};\n" for upstream in upstreams)
-    return replaced(
-        r"(upstream entrepairs \{\n)(?:\s*server [^;]*;\n)+", rf"\g<1>{servers}", text,
-        where=where,
-    )  # fmt: skip
+    for production_port, port in zip((8001, 8002), upstreams, strict=True):
+        text = replaced(
+            rf"server 127\.0\.0\.1:{production_port}\b", f"server 127.0.0.1:{port}", text,
+            where=where,
+        )  # fmt: skip
+    return text
 
 
 def nginx_main_conf(site: str, folder: Path) -> str:
@@ -242,28 +239,35 @@ class Shape:
         assert daphne.process is not None
         wait_until_serving(f"http://127.0.0.1:{port}/healthz", daphne.process)
 
-    def start_nginx(self, site_text: str | None = None) -> None:
-        folder = self.prefix / "nginx"
+    def start_nginx(self) -> None:
+        site = (DEPLOY / "nginx.conf").read_text()
+        self.nginx = self.nginx_process(site, "nginx", self.port, self.redirect_port)
+
+    def nginx_process(self, site_text: str, name: str, port: int, redirect_port: int) -> Process:
+        """An nginx of this installation, configured by `site_text` (deploy/nginx.conf's text,
+        or a broken copy of it) on `port` (HTTPS) and `redirect_port` (HTTP), its files in the
+        folder `name`; started."""
+        folder = self.prefix / name
         folder.mkdir(exist_ok=True)
         site = nginx_site(
-            site_text or (DEPLOY / "nginx.conf").read_text(),
-            port=self.port, redirect_port=self.redirect_port, upstreams=self.daphne_ports,
+            site_text, port=port, redirect_port=redirect_port, upstreams=self.daphne_ports,
             prefix=self.prefix,
         )  # fmt: skip
         conf = folder / "nginx.conf"
         conf.write_text(nginx_main_conf(site, folder))
         command = [nginx_program(), "-p", str(folder), "-e", str(folder / "error.log"),
                    "-c", str(conf)]  # fmt: skip
-        self.nginx = Process("nginx", command, self.env, folder / "output.log")
-        self.nginx.start()
-        self.wait_for_nginx()
+        nginx = Process(name, command, self.env, folder / "output.log")
+        nginx.start()
+        self.wait_for_nginx(nginx, f"https://127.0.0.1:{port}")
+        return nginx
 
-    def wait_for_nginx(self, timeout: float = 15) -> None:
+    def wait_for_nginx(self, nginx: Process, url: str, timeout: float = 15) -> None:
         deadline = time.monotonic() + timeout
         while True:
-            assert self.nginx is not None and self.nginx.running(), self.nginx_errors()
+            assert nginx.running(), nginx.log_tail()
             try:
-                requests.get(self.url + "/healthz", verify=str(self.cert), timeout=2)
+                requests.get(url + "/healthz", verify=str(self.cert), timeout=2)
                 return
             except requests.ConnectionError:
                 if time.monotonic() > deadline:
@@ -273,6 +277,14 @@ class Shape:
     def nginx_errors(self) -> str:
         log = self.prefix / "nginx" / "error.log"
         return log.read_text(errors="replace")[-3000:] if log.exists() else ""
+
+    def forget_cache(self) -> None:
+        """Empty the installation's cache (the rate limits' counts among it), as a minute's
+        wait would for the login limits."""
+        client = redis.Redis.from_url(REDIS)
+        for key in client.scan_iter(f"{self.env['REDIS_PREFIX']}-cache*", count=1000):
+            client.delete(key)
+        client.close()
 
     def stop(self) -> None:
         for process in (self.nginx, self.worker, *self.daphnes):
@@ -285,48 +297,3 @@ class Shape:
         """The end of every log, for a failure's message."""
         parts = [f"--- {p.name}\n{p.log_tail()}" for p in (*self.daphnes, self.worker)]
         return "\n".join([*parts, f"--- nginx\n{self.nginx_errors()}"])
-
-
-# --- A member's browser --------------------------------------------------------------------------
-
-
-def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now."""
-    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
-
-
-def csrf_of(page: requests.Response) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    assert found, page.text[:2000]
-    return found.group(1)
-
-
-class Browser:
-    """A member's session through nginx, over TLS, as a browser sends its forms."""
-
-    def __init__(self, shape: "Shape", email: str, password: str, *, totp_secret: str = ""):
-        self.shape = shape
-        self.session = requests.Session()
-        answer = self.post_form("/comptes/login/", {"login": email, "password": password})
-        if totp_secret:
-            answer = self.post_form("/comptes/2fa/authenticate/", {"code": totp_code(totp_secret)})
-        assert answer.status_code == 200, answer.status_code
-        assert "sessionid" in self.session.cookies, f"{email} could not log in"
-
-    def get(self, path: str, **kwargs) -> requests.Response:
-        return self.session.get(
-            self.shape.url + path, verify=str(self.shape.cert), timeout=15, **kwargs
-        )
-
-    def post_form(self, path: str, data: dict) -> requests.Response:
-        page = self.get(path)
-        return self.session.post(
-            self.shape.url + path,
-            data={"csrfmiddlewaretoken": csrf_of(page), **data},
-            headers={"Referer": self.shape.url + path},
-            verify=str(self.shape.cert),
-            timeout=15,
-        )
-
-    def cookie(self) -> str:
-        return "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)

@@ -1,13 +1,29 @@
 """`make deploy-check`: what an installation made from deploy/ does, asserted through nginx only
 (docs/deployment.md, "What the deployment check proves")."""
 
+import asyncio
 import json
 import os
 import re
+import ssl
 import subprocess
+import threading
+import time
+import uuid
 
 import requests
-from shape import MODERATOR, ROOT, Browser, Shape, unit_command
+import websockets
+from shape import DEPLOY, MODERATOR, ROOT, Shape, unit_command
+from system_members import (
+    Member,
+    ReconnectingClient,
+    post_id_of,
+    reply_over_http,
+    run_async,
+    thread_and_club,
+)
+from system_servers import free_port
+from websockets.typing import Origin
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
 # ACCOUNT_RATE_LIMITS["login_failed"]: 10 failed logins a minute from one address.
@@ -58,6 +74,87 @@ def test_health_answers_through_the_proxy_and_a_stopped_daphne_is_taken_out(shap
         shape.start_daphne(stopped)
 
 
+# --- 4. A rolling restart -----------------------------------------------------------------------
+
+LISTENERS = 50
+# Seconds between a process answering again and the next one stopping: more than the
+# fail_timeout of deploy/nginx.conf's upstream.
+ROLLING_PAUSE = 4
+READERS = ("isabelle.garnier@demo.test", "thomas.girard@demo.test")  # 25 pages each
+
+
+def test_a_rolling_restart_loses_no_post_and_shows_none_twice(shape):
+    """Each daphne stopped and started in turn while 50 pages stay connected through nginx and
+    a member posts once a second; every page ends with every post, each once."""
+    members = [Member(shape.url, email, PASSWORD, verify=str(shape.cert)) for email in READERS]
+    writer = Member(shape.url, "secretaire@demo.test", PASSWORD, verify=str(shape.cert))
+    thread_path, club_id = thread_and_club(writer)
+    stream = f"club.{club_id}"
+    tag = uuid.uuid4().hex[:8]
+    posted: list[int] = []
+
+    def post(n: int) -> None:
+        """One reply; sent again with the same client id if a stopping process dropped it."""
+        client_id = uuid.uuid4().hex
+        for _attempt in range(5):
+            try:
+                answer = reply_over_http(writer, thread_path, f"Pendant le redémarrage {n} ({tag})",
+                                         client_id=client_id)  # fmt: skip
+                if answer.status_code == 302:
+                    posted.append(post_id_of(answer))
+                    return
+            except requests.RequestException as error:
+                print(f"reply {n}: {error}")
+            time.sleep(0.5)
+        raise AssertionError(f"reply {n} never accepted: {shape.nginx_errors()}")
+
+    async def scenario():
+        pages = [ReconnectingClient(members[n % len(members)].websocket, [stream],
+                                    give_up_after=240) for n in range(LISTENERS)]  # fmt: skip
+        running = [asyncio.create_task(page.run()) for page in pages]
+        try:
+            await asyncio.wait_for(asyncio.gather(*(p.subscribed.wait() for p in pages)), 60)
+            posting = asyncio.create_task(asyncio.to_thread(keep_posting))
+            for daphne in shape.daphnes:  # as docs/deployment.md's rolling restart
+                await asyncio.to_thread(daphne.stop)
+                await asyncio.sleep(2)
+                await asyncio.to_thread(shape.start_daphne, daphne)
+                await asyncio.sleep(ROLLING_PAUSE)
+            stop_posting.set()
+            await posting
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and any(
+                sorted(page.applied_posts) != sorted(posted) for page in pages
+            ):
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(1)  # a late duplicate would show up now
+            for page in pages:
+                assert sorted(page.applied_posts) == sorted(posted), (
+                    f"posted {posted}, applied {page.applied_posts}; "
+                    f"failures {page.failures[-3:]}\n{shape.logs()}"
+                )
+                assert page.fatal_close is None
+            assert sum(page.connections for page in pages) > LISTENERS  # they did reconnect
+        finally:
+            for page in pages:
+                page.stopping = True
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+
+    stop_posting = threading.Event()
+
+    def keep_posting() -> None:
+        n = 0
+        while not stop_posting.is_set():
+            n += 1
+            post(n)
+            time.sleep(1)
+
+    run_async(asyncio.wait_for(scenario(), 300))
+    assert len(posted) >= 8, posted
+
+
 # --- 5. The client's address and the scheme ------------------------------------------------------
 
 
@@ -77,6 +174,7 @@ def test_a_client_forging_x_forwarded_for_is_still_limited_by_its_own_address(sh
         )
         for n in range(1, FAILED_LOGINS_PER_ADDRESS + 2)
     ]  # fmt: skip
+    shape.forget_cache()  # every client of this check comes from 127.0.0.1: let them log in
     assert [answer.status_code for answer in answers] == [200] * len(answers)
     assert not any(TOO_MANY in answer.text for answer in answers[:FAILED_LOGINS_PER_ADDRESS])
     assert TOO_MANY in answers[-1].text
@@ -106,7 +204,9 @@ def test_the_deployment_check_is_clean_with_the_environment_file(shape):
 
 def test_an_invitation_leaves_by_the_worker_for_the_smtp_server_with_public_links(shape, mailbox):
     inbox, _port = mailbox
-    moderator = Browser(shape, MODERATOR, PASSWORD, totp_secret=shape.totp_secret)
+    moderator = Member(
+        shape.url, MODERATOR, PASSWORD, verify=str(shape.cert), totp_secret=shape.totp_secret
+    )
     sent = moderator.post_form(
         f"/clubs/{CLUB}/moderation/invitations/",
         {"emails": "Nadia Vidal <nadia.vidal@mairie-exemple.fr>", "role": "member"},
@@ -134,3 +234,44 @@ def test_the_timers_commands_run_as_their_units_would(shape):
             command, cwd=ROOT, env=shape.env, capture_output=True, text=True, timeout=300
         )
         assert done.returncode == 0, (unit, done.stdout, done.stderr[-2000:])
+
+
+# --- The check itself ----------------------------------------------------------------------------
+
+
+def first_frame(shape: Shape, member: Member, url: str) -> str:
+    """The type of the first frame of the live websocket through the nginx at `url`, from the
+    site's own origin; or why it did not open."""
+
+    async def opened() -> str:
+        context = ssl.create_default_context(cafile=str(shape.cert))
+        try:
+            async with websockets.connect(
+                url.replace("https://", "wss://") + "/ws/live/",
+                additional_headers={"Cookie": member.cookie()},
+                origin=Origin(shape.url), ssl=context, open_timeout=10,
+            ) as socket:  # fmt: skip
+                return json.loads(await asyncio.wait_for(socket.recv(), 10))["type"]
+        except websockets.exceptions.InvalidStatus as refused:
+            return f"refusée : {refused.response.status_code}"
+
+    return run_async(opened())
+
+
+def test_the_check_fails_with_a_proxy_that_does_not_upgrade_websockets(shape):
+    """The same websocket step, through a copy of deploy/nginx.conf without its upgrade
+    headers: it fails, so a broken configuration cannot pass this check."""
+    member = Member(shape.url, "secretaire@demo.test", PASSWORD, verify=str(shape.cert))
+    broken = re.sub(
+        r"\n\s*proxy_set_header (Upgrade|Connection) [^;]*;",
+        "",
+        DEPLOY.joinpath("nginx.conf").read_text(),
+    )
+    assert "Upgrade" not in broken
+    port = free_port()
+    proxy = shape.nginx_process(broken, "nginx-broken", port, free_port())
+    try:
+        assert first_frame(shape, member, shape.url) == "hello"
+        assert first_frame(shape, member, f"https://127.0.0.1:{port}") != "hello"
+    finally:
+        proxy.stop()

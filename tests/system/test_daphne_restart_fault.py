@@ -8,9 +8,15 @@ import time
 import uuid
 
 import pytest
-from system_members import Member, run_async
+from system_members import (
+    Member,
+    ReconnectingClient,
+    post_id_of,
+    reply_over_http,
+    run_async,
+    thread_and_club,
+)
 from system_servers import DaphneProcess
-from test_redis_fault import ReconnectingClient, post_id_of, reply_over_http, thread_and_club
 
 pytestmark = pytest.mark.system
 PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
@@ -40,7 +46,7 @@ def test_pages_of_a_killed_process_reconnect_and_catch_up_without_losing_a_post(
     restarted, other = two_processes
     reader = Member(restarted.url, "moderatrice@demo.test", PASSWORD)
     writer = Member(other.url, "secretaire@demo.test", PASSWORD)
-    thread_path, club_id = thread_and_club(reader, restarted)
+    thread_path, club_id = thread_and_club(reader)
     stream = f"club.{club_id}"
     tag = uuid.uuid4().hex[:8]
 
@@ -48,7 +54,7 @@ def test_pages_of_a_killed_process_reconnect_and_catch_up_without_losing_a_post(
         return post_id_of(reply_over_http(writer, thread_path, f"Message {n} ({tag})"))
 
     async def scenario():
-        client = ReconnectingClient(reader, [stream])
+        client = ReconnectingClient(reader.websocket, [stream])
         running = asyncio.create_task(client.run())
         try:
             await asyncio.wait_for(client.subscribed.wait(), 15)

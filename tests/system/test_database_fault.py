@@ -13,9 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from system_members import Member
+from system_members import Member, post_id_of, reply_over_http, thread_and_club
 from system_servers import ROOT, DaphneProcess, free_port
-from test_redis_fault import post_id_of, reply_over_http, thread_and_club
 
 pytestmark = pytest.mark.system
 PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
@@ -144,7 +143,7 @@ def wait_for_all(member: Member, status: int, within: float) -> dict[str, int]:
 def test_an_unreachable_database_gives_the_503_page_then_the_site_recovers(site_through_relay):
     site, relay = site_through_relay
     member = Member(site.url, "secretaire@demo.test", PASSWORD)
-    thread_path, _club_id = thread_and_club(member, site)
+    thread_path, _club_id = thread_and_club(member)
     assert statuses(member) == dict.fromkeys(PAGES, 200)
 
     relay.cut()

@@ -7,137 +7,28 @@ The test runs its own redis-server on a free loopback port (never the shared one
 can stop it and start it again."""
 
 import asyncio
-import json
 import os
-import random
-import re
 import time
 import uuid
 
 import pytest
 import redis
-from system_members import Member, csrf_of, run_async
+from system_members import (
+    CLUB_PATH,
+    Member,
+    ReconnectingClient,
+    post_id_of,
+    reply_over_http,
+    run_async,
+    thread_and_club,
+)
 from system_servers import DaphneProcess, RedisProcess, redis_server_or_skip
 
 pytestmark = pytest.mark.system
 PASSWORD = os.environ.get("DEMO_PASSWORD", "entrepairs-demo")
-CLUB_PATH = "/clubs/secretaires-de-mairie/"
 # Seconds, once Redis is back: well under the page's own 30-second catch-up, which this client
 # does not even have.
 CATCH_UP_WITHIN = 10
-
-
-class ReconnectingClient:
-    """What static/js/live.js does, in Python: one websocket, reconnected with back-off and
-    jitter; on each connection, every stream is subscribed again with `after` = the last `seq`
-    applied; an event already applied (by `seq`) is dropped; a gap asks for a replay."""
-
-    def __init__(self, member: Member, streams: list[str], *, give_up_after: float = 90):
-        self.member = member
-        self.last_seq: dict[str, int | None] = dict.fromkeys(streams)
-        self.give_up_at = time.monotonic() + give_up_after
-        self.connections = 0
-        self.failures: list[str] = []  # why each connection ended or could not open
-        self.delivered_posts: list[int] = []  # every post.created that arrived, duplicates too
-        self.applied_posts: list[int] = []  # the post.created events applied, in order
-        self.resyncs: list[dict] = []
-        self.subscribed = asyncio.Event()
-        self.stopping = False
-        self.fatal_close: int | None = None
-
-    def saw(self, post_id: int) -> int:
-        return self.applied_posts.count(post_id)
-
-    async def run(self) -> None:
-        delay = 0.25
-        while not self.stopping and time.monotonic() < self.give_up_at:
-            try:
-                async with self.member.websocket() as socket:
-                    hello = json.loads(await asyncio.wait_for(socket.recv(), 5))
-                    assert hello["type"] == "hello", hello
-                    self.connections += 1
-                    delay = 0.25
-                    for stream, seq in self.last_seq.items():
-                        await self.subscribe(socket, stream, seq)
-                    async for text in socket:
-                        await self.handle(socket, json.loads(text))
-                    self.failures.append(f"fermée : {socket.close_code}")
-                    if socket.close_code in {4401, 4403}:  # the protocol says: do not retry
-                        self.fatal_close = socket.close_code
-                        return
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # refused, reset, handshake failed: try again later
-                self.failures.append(f"{type(error).__name__}: {error}"[:200])
-            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
-            delay = min(delay * 2, 2.0)  # the page caps at 30 s; a test cannot wait that long
-
-    async def subscribe(self, socket, stream: str, seq: int | None) -> None:
-        frame: dict[str, object] = {"type": "subscribe", "stream": stream}
-        if seq is not None:
-            frame["after"] = seq
-        await socket.send(json.dumps(frame))
-
-    async def handle(self, socket, frame: dict) -> None:
-        kind, stream = frame.get("type"), frame.get("stream", "")
-        if kind == "subscribed":
-            if self.last_seq[stream] is None:  # a fresh page starts from the current number
-                self.last_seq[stream] = frame["seq"]
-            self.subscribed.set()
-        elif kind == "resync":
-            self.resyncs.append(frame)
-            self.last_seq[stream] = frame["seq"]
-        elif kind == "event":
-            if frame.get("event") == "post.created":
-                self.delivered_posts.append(frame["post"])
-            last = self.last_seq[stream]
-            if last is not None and frame["seq"] <= last:
-                return  # replay and live delivery overlapped: already applied
-            if last is not None and frame["seq"] > last + 1:
-                await self.subscribe(socket, stream, last)  # a gap: ask for what is missing
-                return
-            self.last_seq[stream] = frame["seq"]
-            if frame.get("event") == "post.created":
-                self.applied_posts.append(frame["post"])
-
-
-def thread_and_club(member: Member, site: DaphneProcess) -> tuple[str, int]:
-    page = member.get(CLUB_PATH)
-    assert page.status_code == 200, (page.status_code, site.log_tail())
-    # A thread read before is linked at the reader's place (#premier-non-lu, #message-…).
-    thread_link = r'href="(/clubs/secretaires-de-mairie/fils/\d+/)(?:#[^"]*)?"'
-    thread_path = re.search(thread_link, page.text)
-    club_id = re.search(r'data-thread-list="club\.(\d+)"', page.text)
-    assert thread_path and club_id, "the club page lists no thread"
-    return thread_path.group(1), int(club_id.group(1))
-
-
-def reply_over_http(member: Member, thread_path: str, text: str):
-    """The thread page's reply form, filled and sent as the browser does (without JavaScript,
-    hence no redirect followed here: the answer's Location names the new post)."""
-    page = member.get(thread_path)
-    assert page.status_code == 200, f"thread page: {page.status_code}"
-    form = re.search(r'<form method="post" action="([^"]+)"[^>]*data-live-reply', page.text)
-    assert form, "no reply form on the thread page"
-    return member.session.post(
-        member.base_url + form.group(1),
-        data={
-            "csrfmiddlewaretoken": csrf_of(page),
-            "source": text,
-            "client_id": uuid.uuid4().hex,
-        },
-        headers={"Referer": member.base_url + thread_path},
-        allow_redirects=False,
-        timeout=20,
-    )
-
-
-def post_id_of(answer) -> int:
-    """The new post's id, from the redirect to the thread (…#message-<id>)."""
-    assert answer.status_code == 302, answer.status_code
-    found = re.search(r"#message-(\d+)$", answer.headers["Location"])
-    assert found, answer.headers["Location"]
-    return int(found.group(1))
 
 
 async def wait_for_health(member: Member, status: int, *, within: float) -> dict:
@@ -176,12 +67,12 @@ def test_a_post_made_while_redis_is_down_is_saved_and_reaches_the_pages_once_it_
     site = site_on_private_redis
     writer = Member(site.url, "secretaire@demo.test", PASSWORD)
     reader = Member(site.url, "moderatrice@demo.test", PASSWORD)
-    thread_path, club_id = thread_and_club(reader, site)
+    thread_path, club_id = thread_and_club(reader)
     stream = f"club.{club_id}"
     text = f"Publié pendant la panne de Redis {uuid.uuid4().hex[:8]}"
 
     async def scenario():
-        client = ReconnectingClient(reader, [stream])
+        client = ReconnectingClient(reader.websocket, [stream])
         running = asyncio.create_task(client.run())
         try:
             await asyncio.wait_for(client.subscribed.wait(), 15)
