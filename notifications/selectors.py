@@ -26,6 +26,14 @@ def preferences_of(user_ids: Collection[int]) -> dict[int, NotificationPreferenc
     return {pk: found.get(pk) or NotificationPreference(user_id=pk) for pk in user_ids}
 
 
+def channels_of(people: QuerySet[User], kind: str) -> dict[int, str]:
+    """How each of these people wants to be told of this kind of notification, read with them
+    in one query (the default channel for those who never chose)."""
+    default = NotificationPreference().channel(kind)
+    rows = people.values_list("pk", f"notification_preference__{kind}")
+    return {pk: channel or default for pk, channel in rows}
+
+
 def _still_allowed(user: User) -> Q:
     return (
         Q(club__isnull=True)
