@@ -132,11 +132,12 @@ def follow(thread, people, *, channel: str = "") -> None:
             NotificationPreference.objects.create(user=person, reply=channel)
 
 
-def test_a_reply_costs_the_same_with_3_and_60_followers(
-    club, make_user, make_membership, make_thread, make_post, run_on_commit
+def test_a_reply_costs_the_same_with_4_and_80_followers(
+    club, make_user, make_membership, make_thread, make_post, run_on_commit, deferred_tasks
 ):
-    """The followers are read with their preferences in one query and told in one insert; the
-    author's follow and read position, written on their first post, cost nothing after it."""
+    """The followers are read with their preferences in one query and told in one insert, the
+    email batches they join are found in one more; the author's follow and read position,
+    written on their first post, cost nothing after it."""
     starter, writer = make_user(), make_user()
     for person in (starter, writer):
         make_membership(person, club)
@@ -149,26 +150,31 @@ def test_a_reply_costs_the_same_with_3_and_60_followers(
             make_membership(person, club)
         return people
 
-    few = grow(3)
-    follow(thread, few[:1])
+    few = grow(4)
+    follow(thread, few[:1])  # the default: on the site and in the digest
     follow(thread, few[1:2], channel=Channel.SITE)
-    follow(thread, few[2:], channel=Channel.OFF)
+    follow(thread, few[2:3], channel=Channel.EMAIL)
+    follow(thread, few[3:], channel=Channel.OFF)
     small, post = reply_queries(thread, writer, run_on_commit, client_id="a")
     told = Notification.objects.filter(url__endswith=f"/{post.pk}/")
-    assert set(told.values_list("recipient_id", flat=True)) == {starter.pk, few[0].pk, few[1].pk}
+    assert set(told.values_list("recipient_id", flat=True)) == {s.pk for s in (starter, *few[:3])}
+    assert len(deferred_tasks.results) == 1  # the email follower's batch starts
 
-    many = grow(57)
+    many = grow(76)
     follow(thread, many[:40])
     follow(thread, many[40:50], channel=Channel.SITE)
-    follow(thread, many[50:], channel=Channel.OFF)
+    follow(thread, many[50:70], channel=Channel.EMAIL)
+    follow(thread, many[70:], channel=Channel.OFF)
     large, post = reply_queries(thread, writer, run_on_commit, client_id="b")
-    assert Notification.objects.filter(url__endswith=f"/{post.pk}/").count() == 2 + 1 + 50
+    assert Notification.objects.filter(url__endswith=f"/{post.pk}/").count() == 1 + 3 + 70
+    assert len(deferred_tasks.results) == 1 + 20  # the first one's batch waits already
     assert large == small
     # In the reply's transaction: the membership with the idempotency check and the author's
     # standing, the post (in its savepoint), the read position, the event's number and row, the
     # thread's count; in the notifications' own: the post read again, the followers with their
-    # preferences, their notifications. 11, and 2 for each transaction's start and end.
-    assert small <= 15
+    # preferences, their notifications; then the email batches waiting. 12, and 2 for each
+    # transaction's start and end.
+    assert small <= 16
 
 
 def test_a_first_reply_in_a_thread_follows_it_and_places_the_read_position(
