@@ -22,7 +22,7 @@ need it alike, from the one place that decides the power.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol, TypeAlias, TypedDict, TypeGuard
+from typing import Any, Protocol, TypeAlias, TypedDict, TypeGuard
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -254,12 +254,16 @@ def readable_clubs(user: Person) -> QuerySet[Club]:
 # --- Membership lookups -------------------------------------------------------------------------
 
 
-def membership_of(user: Person, club: Club | None) -> Membership | None:
+def membership_of(user: Person, club: Club | None, **also: Any) -> Membership | None:
     """The user's membership of the club, or None (anonymous or deactivated user, not a member,
-    or banned — a ban always wins, even if a membership row were left behind)."""
+    or banned — a ban always wins, even if a membership row were left behind).
+
+    `also`: annotations read in the same query, for a caller that needs its own rows about the
+    member beside the check (a reply: an earlier post with the same client id, the read
+    position), so that the check costs no statement of its own."""
     if not is_active_user(user) or club is None:
         return None
-    return _unbanned(Membership.objects.filter(user=user, club=club)).first()
+    return _unbanned(Membership.objects.filter(user=user, club=club)).annotate(**also).first()
 
 
 def is_banned(user: Person, club: Club) -> bool:

@@ -5,13 +5,14 @@ message. As a safety net they refuse (PermissionDenied) an actor who is not a me
 moderator where one is needed."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.db.models import BigIntegerField, Case, Exists, F, Q, Subquery, Value, When
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -207,24 +208,69 @@ def _refresh_summary(thread: Thread) -> None:
         events.thread_solved(thread)
 
 
-def _follow(user: User, thread: Thread) -> None:
-    """Writing in a thread follows it, unless the member chose otherwise before."""
+@dataclass(frozen=True)
+class _Standing:
+    """What a post's writing needs to know of its author in the thread, read before the post:
+    whether they have a subscription row (following or muted), their read position (None: no
+    row yet), and the thread's first post (None: none yet). A new thread knows them all."""
+
+    subscribed: bool = False
+    read_to: int | None = None
+    first_post_id: int | None = None
+
+
+def _member_for_reply(
+    author: User, thread: Thread, client_id: str
+) -> tuple[Membership, int | None, _Standing]:
+    """The author's membership of the thread's club (PermissionDenied without one), read in one
+    query with the rest of what a reply checks first: the id of the post an earlier request
+    made with the same client id (None: none), and the author's `_Standing` in the thread."""
+    mine = {"user": author, "thread": thread}
+    also: dict[str, Any] = {
+        "subscribed": Exists(ThreadSubscription.objects.filter(**mine)),
+        "read_to": Subquery(ReadState.objects.filter(**mine).values("last_read_post_id")[:1]),
+        "first_post_id": Subquery(thread.posts.order_by("id").values("id")[:1]),
+    }
+    if client_id:
+        earlier = Post.objects.filter(author=author, client_id=client_id).values("pk")[:1]
+        also["existing_post"] = Subquery(earlier)
+    membership = access.membership_of(author, thread.club, **also)
+    if membership is None:
+        raise PermissionDenied
+    known = vars(membership)  # the annotations, beside the membership's own fields
+    standing = _Standing(
+        subscribed=known["subscribed"],
+        read_to=known["read_to"],
+        first_post_id=known["first_post_id"],
+    )
+    return membership, known.get("existing_post"), standing
+
+
+def _follow(user: User, thread: Thread, standing: _Standing) -> None:
+    """Writing in a thread follows it, unless the member chose otherwise before: written on
+    their first post in the thread only."""
+    if standing.subscribed:
+        return
     ThreadSubscription.objects.get_or_create(
         user=user, thread=thread, defaults={"level": ThreadSubscription.Level.FOLLOW}
     )
 
 
 def _mark_read_to(user: User, thread: Thread, post_id: int) -> None:
-    state, _created = ReadState.objects.get_or_create(user=user, thread=thread)
-    if post_id > state.last_read_post_id:
+    state, created = ReadState.objects.get_or_create(
+        user=user, thread=thread, defaults={"last_read_post_id": post_id}
+    )
+    if not created and post_id > state.last_read_post_id:
         state.last_read_post_id = post_id
         state.save(update_fields=["last_read_post_id", "updated_at"])
 
 
-def _mark_own_post_read(user: User, thread: Thread, post_id: int) -> None:
+def _mark_own_post_read(user: User, thread: Thread, post_id: int, standing: _Standing) -> None:
     """The author has read their new post, the thread's newest: one UPDATE when they have a
-    read position already."""
-    moved = ReadState.objects.filter(
+    read position behind it, nothing when it is already there."""
+    if standing.read_to is not None and standing.read_to >= post_id:
+        return
+    moved = standing.read_to is not None and ReadState.objects.filter(
         user=user, thread=thread, last_read_post_id__lt=post_id
     ).update(last_read_post_id=post_id, updated_at=timezone.now())
     if not moved:
@@ -247,6 +293,7 @@ def _create_post(
     source: str,
     client_id: str,
     uploads: Sequence[Upload],
+    standing: _Standing,
     first: bool = False,
 ) -> tuple[Post, bool]:
     """The new post, and True; or the post another request made with the same client id, and
@@ -254,18 +301,32 @@ def _create_post(
     checked = attachments.check_uploads(uploads)
     post = Post(thread=thread, author=author, source=source, client_id=client_id)
     handles = _render_into(post, thread.club)
-    try:
-        with transaction.atomic():
-            post.save()
-    except IntegrityError:
-        # The same client id arrived twice at once: the other request made the post.
-        return Post.objects.get(author=author, client_id=client_id), False
+    if not client_id:
+        post.save()  # no client id, no twin to collide with: no savepoint to pay for
+    else:
+        try:
+            with transaction.atomic():
+                post.save()
+        except IntegrityError:
+            # The same client id arrived twice at once: the other request made the post.
+            return Post.objects.get(author=author, client_id=client_id), False
     mentioned = _set_mentions(post, handles) if handles else set()  # a new post: none before
-    attachments.store(post=post, checked_uploads=checked, uploader=author)
-    _follow(author, thread)
-    _mark_own_post_read(author, thread, post.pk)
+    stored = attachments.store(post=post, checked_uploads=checked, uploader=author)
+    _known_attachments(post, stored)
+    _follow(author, thread, standing)
+    _mark_own_post_read(author, thread, post.pk, standing)
     _tell_members(post, mentioned, first=first)
     return post, True
+
+
+def _known_attachments(post: Post, stored: list[Attachment]) -> None:
+    """A new post's files are those just stored: its fragment lists them without reading them
+    back (as `prefetch_related` leaves them)."""
+    # What `prefetch_related_objects` sets, without its query.
+    files = post.attachments.all()
+    files._result_cache = stored
+    files._prefetch_done = True  # type: ignore[attr-defined]
+    post._prefetched_objects_cache = {"attachments": files}  # type: ignore[attr-defined]
 
 
 def _count_in_thread(post: Post, *, even_if_locked: bool) -> None:
@@ -330,6 +391,7 @@ def start_thread(
         source=source,
         client_id=client_id,
         uploads=uploads,
+        standing=_Standing(),  # a new thread: nobody follows or has read it, no post yet
         first=True,
     )
     if not created:
@@ -340,7 +402,7 @@ def start_thread(
     _count_in_thread(post, even_if_locked=True)  # a new thread: nobody else waits for it
     thread.refresh_from_db()
     events.thread_created(thread)
-    events.post_created(post)
+    events.post_created(post, first_post_id=post.pk)
     return thread
 
 
@@ -354,10 +416,10 @@ def post_reply(
     uploads: Sequence[Upload] = (),
 ) -> Post:
     """Reply in a thread. The same client id sent twice (or concurrently) makes one post."""
-    rights = _rights_in(author, thread)
-    existing = _existing_post(author, client_id)
-    if existing is not None:
-        return existing
+    membership, existing_id, standing = _member_for_reply(author, thread, client_id)
+    rights = access.thread_rights(author, membership, thread)
+    if existing_id is not None:
+        return Post.objects.select_related("thread").get(pk=existing_id)
     _require_writable(thread.club)
     if not rights.post:
         raise ActionError(LOCKED_MESSAGE, "locked")
@@ -365,12 +427,17 @@ def post_reply(
     _require_pace(author)
     source = _clean_source(source)
     post, created = _create_post(
-        author=author, thread=thread, source=source, client_id=client_id, uploads=uploads
+        author=author,
+        thread=thread,
+        source=source,
+        client_id=client_id,
+        uploads=uploads,
+        standing=standing,
     )
     if created:
         # The event numbers the club's stream and the count locks the thread: both last, so
         # that replies to one club wait for each other as briefly as possible.
-        events.post_created(post)
+        events.post_created(post, first_post_id=standing.first_post_id or post.pk)
         _count_in_thread(post, even_if_locked=rights.moderate)
     return post
 

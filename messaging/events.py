@@ -29,13 +29,14 @@ def _signature(post) -> dict:
     }
 
 
-def post_created(post) -> EventLog:
+def post_created(post, *, first_post_id: int) -> EventLog:
+    """A new post (its thread's first is `first_post_id`, known to the action that wrote it)."""
     return _thread_event(
         post.thread,
         "post.created",
         post=post.pk,
         **_signature(post),
-        html=fragments.post_html(post, new=True),
+        html=fragments.post_html(post, new=True, first_post_id=first_post_id),
     )
 
 

@@ -25,14 +25,18 @@ CSRF_PLACEHOLDER = "\x00csrf\x00"
 KEPT_FRAGMENTS = 2000  # an ordinary post: 5-10 KiB with its key, so 10-20 MiB per process
 
 
-def post_html(post: Post, *, new: bool = False) -> str:
+def post_html(post: Post, *, new: bool = False, first_post_id: int | None = None) -> str:
     """The post as `messaging/_post.html` shows it on the thread page, for any member (the page
-    script then keeps the controls of its reader's rights). A `new` post has no reactions yet."""
+    script then keeps the controls of its reader's rights). A `new` post has no reactions yet.
+    A caller that knows the thread's first post passes `first_post_id`, and the fragment then
+    reads nothing from the database (a new post's files come prefetched with it)."""
     thread = post.thread
     if new:
         post.reaction_summary = selectors.reaction_summary({})
     else:
         selectors.attach_reactions([post], user=None)
+    if first_post_id is None:
+        first_post_id = selectors.first_post_id(thread)
     return render_to_string(
         POST_TEMPLATE,
         {
@@ -41,7 +45,7 @@ def post_html(post: Post, *, new: bool = False) -> str:
             "club": thread.club,
             "live": True,
             "rights": access.any_member_rights(thread),
-            "first_post_id": selectors.first_post_id(thread),
+            "first_post_id": first_post_id,
         },
     )
 

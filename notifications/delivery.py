@@ -10,6 +10,9 @@ immediate one, in development) sends at once. `manage.py send_digests` also send
 behind (a worker stopped, a race at the edge of a batch) once they are older than two windows.
 """
 
+from datetime import timedelta
+
+from django.db.models import Min
 from django.utils import timezone
 
 from community import after_commit
@@ -32,23 +35,27 @@ def on_commit_notified(notifications: list[Notification]) -> None:
 
 
 def _schedule_batches(pending: list[tuple[int, int]]) -> None:
-    for recipient_id, notification_id in pending:
-        schedule_batch(recipient_id, notification_id)
-
-
-def schedule_batch(recipient_id: int, notification_id: int) -> None:
-    """Start a batch for this notification, unless an earlier one waits for the person (its
-    batch will take this one too). Comparing ids, not only times, means that of two
-    notifications committed at once exactly one starts the batch."""
+    """Start a batch for each of these notifications, unless an earlier one waits for its
+    person (that batch will take it too). Comparing ids, not only times, means that of two
+    notifications committed at once exactly one starts the batch. The earliest waiting
+    notification of every person is read in one query, however many the reply's followers."""
     window = group_window()
-    waiting = Notification.objects.filter(
-        recipient_id=recipient_id,
-        email_pending=True,
-        created_at__gte=timezone.now() - window,
-        pk__lt=notification_id,
-    ).exists()
-    if waiting:
-        return
+    earliest = dict(
+        Notification.objects.filter(
+            recipient_id__in={recipient_id for recipient_id, _id in pending},
+            email_pending=True,
+            created_at__gte=timezone.now() - window,
+        )
+        .values("recipient_id")
+        .annotate(first=Min("pk"))
+        .values_list("recipient_id", "first")
+    )
+    for recipient_id, notification_id in pending:
+        if earliest.get(recipient_id, notification_id) >= notification_id:
+            _start_batch(recipient_id, window)
+
+
+def _start_batch(recipient_id: int, window: timedelta) -> None:
     task = tasks.send_email_batch
     if task.get_backend().supports_defer:
         task = task.using(run_after=timezone.now() + window)

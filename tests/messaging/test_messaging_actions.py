@@ -336,7 +336,15 @@ def test_the_same_client_id_twice_makes_one_post(thread, colleague):
 
 def test_the_same_client_id_arriving_concurrently_makes_one_post(thread, colleague, monkeypatch):
     first = actions.post_reply(author=colleague, thread=thread, source="Bonjour", client_id="x1")
-    monkeypatch.setattr(actions, "_existing_post", lambda author, client_id: None)
+    # The second request checked (with its membership) before the first one had written its post.
+    checked = actions._member_for_reply
+
+    def checked_too_early(*args):
+        membership, existing_id, standing = checked(*args)
+        assert existing_id == first.pk
+        return membership, None, standing
+
+    monkeypatch.setattr(actions, "_member_for_reply", checked_too_early)
     second = actions.post_reply(author=colleague, thread=thread, source="Bonjour", client_id="x1")
     assert second.pk == first.pk
     thread.refresh_from_db()

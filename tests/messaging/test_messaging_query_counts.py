@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from clubs.models import Club, Membership, Role
 from community.models import User
-from messaging import markdown
-from messaging.models import Attachment, Post, Reaction, Thread
+from messaging import actions, markdown
+from messaging.models import Attachment, Post, Reaction, ReadState, Thread, ThreadSubscription
+from notifications.models import Channel, Notification, NotificationPreference
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,85 @@ def test_the_thread_page_shows_fifty_posts_and_links_to_the_others(client, club_
     assert html.count("data-post-id=") == 50
     assert f"?avant={ids[60]}" in html and "Messages précédents" in html
     assert f"?depuis={ids[109] + 1}" in html and "Messages suivants" in html
+
+
+# --- Writing --------------------------------------------------------------------------------------
+
+
+def reply_queries(thread, author, run_on_commit, *, client_id: str) -> tuple[int, Post]:
+    """The statements of a reply, its after-commit work included (the event, the followers'
+    notifications), as the websocket makes it."""
+    with CaptureQueriesContext(connection) as captured, run_on_commit():
+        post = actions.post_reply(
+            author=author, thread=thread, source="Merci, c'est noté.", client_id=client_id
+        )
+    return len(captured), post
+
+
+def follow(thread, people, *, channel: str = "") -> None:
+    for person in people:
+        ThreadSubscription.objects.create(
+            user=person, thread=thread, level=ThreadSubscription.Level.FOLLOW
+        )
+        if channel:
+            NotificationPreference.objects.create(user=person, reply=channel)
+
+
+def test_a_reply_costs_the_same_with_4_and_80_followers(
+    club, make_user, make_membership, make_thread, make_post, run_on_commit, deferred_tasks
+):
+    """The followers are read with their preferences in one query and told in one insert, the
+    email batches they join are found in one more; the author's follow and read position,
+    written on their first post, cost nothing after it."""
+    starter, writer = make_user(), make_user()
+    for person in (starter, writer):
+        make_membership(person, club)
+    thread = make_thread(club, starter)
+    make_post(thread, writer)  # the writer follows the thread and has read it since
+
+    def grow(count: int) -> list[User]:
+        people = [make_user() for _ in range(count)]
+        for person in people:
+            make_membership(person, club)
+        return people
+
+    few = grow(4)
+    follow(thread, few[:1])  # the default: on the site and in the digest
+    follow(thread, few[1:2], channel=Channel.SITE)
+    follow(thread, few[2:3], channel=Channel.EMAIL)
+    follow(thread, few[3:], channel=Channel.OFF)
+    small, post = reply_queries(thread, writer, run_on_commit, client_id="a")
+    told = Notification.objects.filter(url__endswith=f"/{post.pk}/")
+    assert set(told.values_list("recipient_id", flat=True)) == {s.pk for s in (starter, *few[:3])}
+    assert len(deferred_tasks.results) == 1  # the email follower's batch starts
+
+    many = grow(76)
+    follow(thread, many[:40])
+    follow(thread, many[40:50], channel=Channel.SITE)
+    follow(thread, many[50:70], channel=Channel.EMAIL)
+    follow(thread, many[70:], channel=Channel.OFF)
+    large, post = reply_queries(thread, writer, run_on_commit, client_id="b")
+    assert Notification.objects.filter(url__endswith=f"/{post.pk}/").count() == 1 + 3 + 70
+    assert len(deferred_tasks.results) == 1 + 20  # the first one's batch waits already
+    assert large == small
+    # In the reply's transaction: the membership with the idempotency check and the author's
+    # standing, the post (in its savepoint), the read position, the event's number and row, the
+    # thread's count; in the notifications' own: the post read again, the followers with their
+    # preferences, their notifications; then the email batches waiting. 12, and 2 for each
+    # transaction's start and end.
+    assert small <= 16
+
+
+def test_a_first_reply_in_a_thread_follows_it_and_places_the_read_position(
+    club, make_user, make_membership, make_thread, run_on_commit
+):
+    starter, writer = make_user(), make_user()
+    for person in (starter, writer):
+        make_membership(person, club)
+    thread = make_thread(club, starter)
+    first, post = reply_queries(thread, writer, run_on_commit, client_id="a")
+    assert ThreadSubscription.objects.filter(user=writer, thread=thread).exists()
+    assert ReadState.objects.get(user=writer, thread=thread).last_read_post_id == post.pk
+    later, post = reply_queries(thread, writer, run_on_commit, client_id="b")
+    assert ReadState.objects.get(user=writer, thread=thread).last_read_post_id == post.pk
+    assert later < first  # no follow nor read position to create any more

@@ -2,10 +2,11 @@
 and denied, for each audience."""
 
 import pytest
+from django.utils import timezone
 
 from clubs import access
 from clubs import actions as club_actions
-from clubs.models import Membership
+from clubs.models import Membership, Role
 from notifications import selectors
 from notifications.models import Audience, Kind, Notification
 
@@ -61,3 +62,37 @@ def test_a_deactivated_account_hears_nothing(member, club):
     assert visible(member) == set()
     assert not access.readable_clubs(member).exists()
     assert Membership.objects.filter(user=member).exists()
+
+
+def unread_everywhere(user) -> int:
+    """The badge's count, which must always agree with the list."""
+    count = selectors.unread_count(user)
+    assert count == selectors.deliverable(user).filter(read_at__isnull=True).count()
+    return count
+
+
+def test_the_badge_counts_what_the_list_shows_and_follows_every_change_at_once(
+    owner, moderator, member, outsider, club
+):
+    """The badge's SQL is built once per member and process: what it counts still follows a
+    ban, a new role, staff rights, a read notification and a deactivation at once."""
+    for user in (moderator, member, outsider):
+        for audience in Audience.values:
+            notify(user, club, audience)
+    assert unread_everywhere(member) == 2  # the club's content and their own news
+    assert unread_everywhere(moderator) == 3
+    assert unread_everywhere(outsider) == 1  # only their own news, outside the club
+    Membership.objects.filter(user=member, club=club).update(role=Role.MODERATOR)
+    assert unread_everywhere(member) == 3
+    club_actions.ban_member(actor=owner, club=club, user=member, reason="Spam")
+    assert unread_everywhere(member) == 0
+    outsider.is_staff = True
+    outsider.save()
+    assert unread_everywhere(outsider) == 2  # staff run every club: its moderation news too
+    Notification.objects.filter(recipient=moderator, audience=Audience.PERSON).update(
+        read_at=timezone.now()
+    )
+    assert unread_everywhere(moderator) == 2
+    moderator.is_active = False
+    moderator.save()
+    assert unread_everywhere(moderator) == 0
