@@ -3,6 +3,7 @@
 from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Model, QuerySet
 from modelcluster.queryset import FakeQuerySet
 from wagtail.models import ReferenceIndex
@@ -25,6 +26,26 @@ def landing_page() -> HomePage | None:
 
 def legal_pages() -> QuerySet[LegalPage]:
     return cast(QuerySet[LegalPage], LegalPage.objects.live().order_by("path"))
+
+
+LEGAL_LINKS_KEY = "cms:legal-links"
+LEGAL_LINKS_SECONDS = 3600  # beyond the signals (cms/signals.py): a change of site or host
+
+
+def legal_links() -> list[dict[str, str]]:
+    """The footer's links to the live legal pages, on every page: kept in the site's cache
+    (shared by the processes, Redis in production) rather than read from the page tree for
+    each request, and forgotten as soon as a legal page is published, unpublished, moved or
+    deleted (`forget_legal_links`)."""
+    links = cache.get(LEGAL_LINKS_KEY)
+    if links is None:
+        links = [{"url": page.url, "title": page.title} for page in legal_pages()]
+        cache.set(LEGAL_LINKS_KEY, links, LEGAL_LINKS_SECONDS)
+    return links
+
+
+def forget_legal_links() -> None:
+    cache.delete(LEGAL_LINKS_KEY)
 
 
 def guide_index() -> GuideIndexPage | None:

@@ -197,10 +197,16 @@ def _posts_of(thread: Thread) -> QuerySet[Post]:
 
 
 def post_window(
-    thread: Thread, user: User, *, from_id: int | None = None, before_id: int | None = None
+    thread: Thread,
+    user: User,
+    *,
+    from_id: int | None = None,
+    before_id: int | None = None,
+    ends: tuple[int | None, int | None] | None = None,
 ) -> PostWindow:
     """Posts from `from_id` on, or the posts just before `before_id`, or (neither) the last
-    ones; with their reactions summarised for `user`."""
+    ones; with their reactions summarised for `user`. `ends`, the thread's first and last post
+    ids (`post_ends`), when the caller has them already."""
     posts = _posts_of(thread)
     if before_id is not None:
         found = list(posts.filter(id__lt=before_id).order_by("-id")[:POSTS_PER_PAGE])[::-1]
@@ -210,12 +216,15 @@ def post_window(
         found = list(posts.order_by("-id")[:POSTS_PER_PAGE])[::-1]
     if not found:
         return PostWindow([], has_before=False, has_after=False)
-    bounds = thread.posts.aggregate(
-        before=Count("id", filter=Q(id__lt=found[0].pk)),
-        after=Count("id", filter=Q(id__gt=found[-1].pk)),
-    )
+    # Every post keeps its place (deleted and hidden ones too), as in the window: posts lie
+    # before it exactly when the thread's first post comes before the window's first.
+    first, last = ends if ends is not None else post_ends(thread)
     attach_reactions(found, user)
-    return PostWindow(found, has_before=bounds["before"] > 0, has_after=bounds["after"] > 0)
+    return PostWindow(
+        found,
+        has_before=first is not None and first < found[0].pk,
+        has_after=last is not None and last > found[-1].pk,
+    )
 
 
 def attach_reactions(posts: list[Post], user: User | None) -> None:
@@ -252,13 +261,6 @@ def read_position(thread: Thread, user: User) -> int | None:
     )
 
 
-def first_unread_id(thread: Thread, last_read: int | None) -> int | None:
-    posts = thread.posts.filter(VISIBLE)
-    if last_read is not None:
-        posts = posts.filter(id__gt=last_read)
-    return posts.order_by("id").values_list("id", flat=True).first()
-
-
 def subscription_level(thread: Thread, user: User) -> str | None:
     return (
         ThreadSubscription.objects.filter(thread=thread, user=user)
@@ -276,6 +278,17 @@ def post_ends(thread: Thread) -> tuple[int | None, int | None]:
     the thread, so it counts). One query."""
     ends = thread.posts.aggregate(first=Min("id"), last=Max("id"))
     return ends["first"], ends["last"]
+
+
+def post_ends_and_first_unread(
+    thread: Thread, last_read: int | None
+) -> tuple[int | None, int | None, int | None]:
+    """`post_ends` and `first_unread_id` in one query: the thread page needs the three."""
+    unread = VISIBLE if last_read is None else VISIBLE & Q(id__gt=last_read)
+    found = thread.posts.aggregate(
+        first=Min("id"), last=Max("id"), first_unread=Min("id", filter=unread)
+    )
+    return found["first"], found["last"], found["first_unread"]
 
 
 def unread_threads_by_club(user: access.Person) -> dict[int, int]:
