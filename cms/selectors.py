@@ -2,6 +2,7 @@
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Model, QuerySet
@@ -29,7 +30,6 @@ def legal_pages() -> QuerySet[LegalPage]:
 
 
 LEGAL_LINKS_KEY = "cms:legal-links"
-LEGAL_LINKS_SECONDS = 3600  # beyond the signals (cms/signals.py): a change of site or host
 
 
 def legal_links() -> list[dict[str, str]]:
@@ -37,10 +37,14 @@ def legal_links() -> list[dict[str, str]]:
     (shared by the processes, Redis in production) rather than read from the page tree for
     each request, and forgotten as soon as a legal page is published, unpublished, moved or
     deleted (`forget_legal_links`)."""
-    links = cache.get(LEGAL_LINKS_KEY)
+    # How long, beyond the signals (cms/signals.py): a change of site or host. 0: not kept
+    # (the test suite's default, so that a page's first request costs what the next ones do).
+    seconds = settings.LEGAL_LINKS_CACHE_SECONDS
+    links = cache.get(LEGAL_LINKS_KEY) if seconds else None
     if links is None:
         links = [{"url": page.url, "title": page.title} for page in legal_pages()]
-        cache.set(LEGAL_LINKS_KEY, links, LEGAL_LINKS_SECONDS)
+        if seconds:
+            cache.set(LEGAL_LINKS_KEY, links, seconds)
     return links
 
 

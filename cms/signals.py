@@ -1,7 +1,7 @@
 """What the guides and the legal pages do when Wagtail publishes, moves or deletes one."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import ReferenceIndex
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
@@ -25,6 +25,7 @@ def record_the_files_of_a_published_guide_at_once(sender, instance, **kwargs):
 @receiver(page_published, sender=LegalPage)
 @receiver(page_unpublished, sender=LegalPage)
 @receiver(page_slug_changed, sender=LegalPage)
+@receiver(post_save, sender=LegalPage)
 @receiver(post_delete, sender=LegalPage)
 def forget_the_footers_legal_links(sender, **kwargs):
     """Every page's footer lists the legal pages from the cache (`selectors.legal_links`): a

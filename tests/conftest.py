@@ -50,6 +50,14 @@ def fresh_cache():
     clear_own_cache()
 
 
+@pytest.fixture(autouse=True)
+def legal_links_read_each_time(settings):
+    """The footer's legal links are kept in the cache in production; here each page reads them,
+    so that query counts do not depend on which request came first (tests/cms/
+    test_cms_legal_links.py keeps them, and checks they follow the pages)."""
+    settings.LEGAL_LINKS_CACHE_SECONDS = 0
+
+
 # --- The channel layer --------------------------------------------------------------------------
 
 

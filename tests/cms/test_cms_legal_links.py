@@ -12,6 +12,11 @@ from cms.models import LegalPage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def kept_as_in_production(settings):
+    settings.LEGAL_LINKS_CACHE_SECONDS = 3600
+
+
 def footer_links(client) -> list[tuple[str, str]]:
     response = client.get("/accessibilite/")
     footer = BeautifulSoup(response.content, "html.parser").select_one("footer.site-footer")
