@@ -19,8 +19,8 @@ def kept_as_in_production(settings):
 
 def footer_links(client) -> list[tuple[str, str]]:
     response = client.get("/accessibilite/")
-    footer = BeautifulSoup(response.content, "html.parser").select_one("footer.site-footer")
-    return [(a.get_text(strip=True), a["href"]) for a in footer.select("nav a")]
+    links = BeautifulSoup(response.content, "html.parser").select("footer.site-footer nav a")
+    return [(a.get_text(strip=True), str(a["href"])) for a in links]
 
 
 def test_the_footer_follows_the_legal_pages_at_once(client, demo_data):
@@ -43,8 +43,8 @@ def test_the_footer_follows_the_legal_pages_at_once(client, demo_data):
 
 
 def test_the_footer_does_not_read_the_page_tree_once_its_links_are_kept(client, demo_data):
-    footer_links(client)
+    client.get("/comptes/login/")
     with CaptureQueriesContext(connection) as captured:
-        footer_links(client)
-    legal = LegalPage._meta.db_table
-    assert not [q for q in captured.captured_queries if legal in q["sql"] and "slug" not in q["sql"]]
+        page = client.get("/comptes/login/")
+    assert "/mentions-legales/" in page.content.decode()
+    assert not [q for q in captured.captured_queries if "wagtailcore_page" in q["sql"]]
