@@ -10,6 +10,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -187,12 +188,28 @@ class PostWindow:
         return self.posts[-1].pk if self.posts else None
 
 
+# What the thread page shows of a post, its author and its files (messaging/_post.html and the
+# key of its kept fragment, messaging/fragments.py), and nothing more: building the 50 posts of
+# a page with every column of the post (its Markdown source, its search vector), of its author
+# (password, flags...) and of their profile was the larger part of the page's ORM time.
+# A field left out here and read by the template would cost a query per post: the query-count
+# tests (tests/messaging/test_messaging_query_counts.py) would see it.
+PAGE_POST_FIELDS = (
+    "id", "thread_id", "author_id", "html", "created_at", "edited_at", "deleted_at",
+    "hidden_at", "hidden_reason",
+    "author__id", "author__email", "author__first_name", "author__last_name",
+    "author__profile__id", "author__profile__user_id", "author__profile__display_name",
+    "author__profile__handle", "author__profile__job_title", "author__profile__organisation",
+)  # fmt: skip
+PAGE_ATTACHMENT_FIELDS = ("id", "post_id", "original_name", "size", "is_image")
+
+
 def _posts_of(thread: Thread) -> QuerySet[Post]:
-    # The search vector is the database's (search/), never shown: not loaded with each post.
+    files = Attachment.objects.only(*PAGE_ATTACHMENT_FIELDS)
     return (
-        thread.posts.select_related("author__profile", "hidden_by__profile")
-        .prefetch_related("attachments")
-        .defer("search_document")
+        thread.posts.select_related("author__profile")
+        .only(*PAGE_POST_FIELDS)
+        .prefetch_related(Prefetch("attachments", queryset=files))
     )
 
 
