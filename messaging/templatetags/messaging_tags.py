@@ -3,6 +3,7 @@ discussions: the template asks for it."""
 
 from django import template
 from django.core.paginator import Paginator
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,27 @@ REACTION_LABELS = {
 def reaction_label(kind: str) -> str:
     """What a reaction means, for screen readers (the emoji alone is read inconsistently)."""
     return str(REACTION_LABELS.get(kind, kind))
+
+
+@register.simple_tag
+def reaction_buttons(post, rights: access.ThreadRights) -> str:
+    """The buttons of a post's reaction form (messaging/_post.html): one per kind, sending it
+    (name="kind"), named by its label (the emoji is drawn by the style sheet), its count, and
+    aria-pressed for the reader's own. Built here rather than by a loop of the template: a post
+    rendered for a kind of reader not seen yet (messaging/fragments.py) spent a third of its
+    time resolving the loop's variables."""
+    may_react = rights.react
+    disabled = "" if may_react else " disabled"
+    buttons = []
+    for kind, _emoji, count, mine in post.reaction_summary:
+        if not (count or may_react):
+            continue
+        counted = f' <span class="reaction__count">{int(count)}</span>' if count else ""
+        buttons.append(
+            f'<button name="kind" value="{escape(kind)}" aria-pressed="{"true" if mine else "false"}"'
+            f"{disabled}><span>{escape(reaction_label(kind))}</span>{counted}</button>"
+        )
+    return mark_safe("".join(buttons))  # noqa: S308 (every value above is escaped or a number)
 
 
 @register.inclusion_tag("messaging/_unread_badge.html", takes_context=True)

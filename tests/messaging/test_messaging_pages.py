@@ -1014,6 +1014,26 @@ def test_a_reaction_toggles_on_and_off_and_the_button_says_so(answer, member, cl
     assert reaction_button(off, answer, "merci")["aria-pressed"] == "false"
 
 
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("post_history", "historique/"),
+        ("restore_post", "restaurer/"),
+        ("react", "reaction/"),
+        ("edit_post", "modifier/"),
+        ("delete_post", "supprimer/"),
+        ("report", "signaler/"),
+        ("accept", "reponse-retenue/"),
+        ("hide_post", "masquer/"),
+    ],
+)
+def test_a_posts_actions_are_its_permalink_followed_by_the_action(name, suffix):
+    """messaging/_post.html reverses a post's permalink once and writes its actions' addresses
+    from it: they must stay what the URLconf gives."""
+    args = ["secretaires", 12]
+    assert reverse(f"messaging:{name}", args=args) == reverse("messaging:post", args=args) + suffix
+
+
 def test_the_style_sheet_draws_each_reactions_emoji_with_an_empty_alternative_text():
     """The page sends each reaction's label, not its emoji: static/css/site.css draws it."""
     css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
