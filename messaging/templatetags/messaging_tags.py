@@ -73,9 +73,10 @@ def reaction_buttons(post, rights: access.ThreadRights) -> str:
         if not (count or may_react):
             continue
         counted = f' <span class="reaction__count">{int(count)}</span>' if count else ""
+        pressed = "true" if mine else "false"
         buttons.append(
-            f'<button name="kind" value="{escape(kind)}" aria-pressed="{"true" if mine else "false"}"'
-            f"{disabled}><span>{escape(reaction_label(kind))}</span>{counted}</button>"
+            f'<button name="kind" value="{escape(kind)}" aria-pressed="{pressed}"{disabled}>'
+            f"<span>{escape(reaction_label(kind))}</span>{counted}</button>"
         )
     return mark_safe("".join(buttons))  # noqa: S308 (every value above is escaped or a number)
 
