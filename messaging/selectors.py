@@ -278,6 +278,22 @@ def read_position(thread: Thread, user: User) -> int | None:
     )
 
 
+def reader_state(thread: Thread, user: User) -> tuple[int | None, str | None]:
+    """`read_position` and `subscription_level` in one query, for the thread page."""
+    read = ReadState.objects.filter(thread=OuterRef("pk"), user=user)  # one per reader
+    level = ThreadSubscription.objects.filter(thread=OuterRef("pk"), user=user)
+    found = (
+        Thread.objects.filter(pk=thread.pk)
+        .annotate(
+            last_read=Subquery(read.values("last_read_post_id")[:1]),
+            level=Subquery(level.values("level")[:1]),
+        )
+        .values_list("last_read", "level")
+        .first()
+    )
+    return found if found is not None else (None, None)
+
+
 def subscription_level(thread: Thread, user: User) -> str | None:
     return (
         ThreadSubscription.objects.filter(thread=thread, user=user)

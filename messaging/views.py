@@ -114,7 +114,7 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
     was typed)."""
     # Where the page's live updates start from: read before the posts, so none is missed.
     live_streams = live_streams_for(request.user, clubs=header_clubs(request))
-    last_read = selectors.read_position(thread, request.user)
+    last_read, subscription = selectors.reader_state(thread, request.user)
     first_post_id, last_post_id, first_unread = selectors.post_ends_and_first_unread(
         thread, last_read
     )
@@ -153,7 +153,7 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
             "first_post_id": first_post_id,
             "last_post_id": last_post_id,
             "open_at": open_at,
-            "subscription": selectors.subscription_level(thread, request.user),
+            "subscription": subscription,
             "can_move": access.may_move(rights, thread),
             "reply_form": reply_form,
             "live_streams": live_streams,
