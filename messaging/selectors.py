@@ -2,6 +2,8 @@
 club (a non-member gets the same 404 as for a missing object); list selectors take a club the
 caller has already checked, and run a number of queries that does not grow with the data."""
 
+from datetime import datetime
+
 from django.db.models import (
     Case,
     Count,
@@ -14,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -322,6 +325,16 @@ def post_ends_and_first_unread(
         first=Min("id"), last=Max("id"), first_unread=Min("id", filter=unread)
     )
     return found["first"], found["last"], found["first_unread"]
+
+
+def read_version(user: User) -> tuple[int, int | None, datetime | None]:
+    """A value that changes whenever any of the member's read positions does: a position only
+    moves forward (its sum grows), a new one adds to the count, a removed one takes from it,
+    and every write stamps `updated_at`. One small query over the member's own rows."""
+    found = ReadState.objects.filter(user=user).aggregate(
+        count=Count("id"), total=Sum("last_read_post_id"), latest=Max("updated_at")
+    )
+    return found["count"], found["total"], found["latest"]
 
 
 def unread_threads_by_club(user: access.Person) -> dict[int, int]:

@@ -13,13 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clubs import access
-from clubs.context_processors import header_clubs
 from community import after_commit
 from community.action_errors import ActionError
 from community.web import answer, attempt, focus_first_error, perform, posted, wants_json
 
-from . import actions, attachments, fragments, markdown, selectors
-from .context_processors import live_streams_for
+from . import actions, attachments, context_processors, fragments, markdown, selectors
 from .forms import (
     EditForm,
     MoveForm,
@@ -113,7 +111,7 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
     """The thread page, its reply form as given (empty, quoting a post, or refused with what
     was typed)."""
     # Where the page's live updates start from: read before the posts, so none is missed.
-    live_streams = live_streams_for(request.user, clubs=header_clubs(request))
+    live_streams = context_processors.live_streams(request)
     last_read, subscription = selectors.reader_state(thread, request.user)
     first_post_id, last_post_id, first_unread = selectors.post_ends_and_first_unread(
         thread, last_read
