@@ -109,7 +109,7 @@ def test_every_form_carries_the_readers_own_token(discussion, member):
 
 
 def test_the_cache_keeps_only_the_last_fragments():
-    kept = fragments._LastUsed(2)
+    kept: fragments.LastUsed[str] = fragments.LastUsed(2)
     kept.put(("a",), "A")
     kept.put(("b",), "B")
     assert kept.get(("a",)) == "A"  # now the most recent
