@@ -1,11 +1,15 @@
 """The thread page: requests/s against a view that does nothing, in the same ASGI application
-under daphne (bench/urls.py); the last page's latency against the first page's; and the number
+under daphne (bench/urls.py), with the post-fragment cache warm and cold (every request asks
+the server to empty it first, bench/cold.py: every post is rendered from its template, as for
+the first reader of a kind not seen before); the last page's latency against the first page's;
+the page's size in bytes (and gzip-compressed, as deploy/nginx.conf serves it); and the number
 of queries of the page at 100 and at 10,000 posts.
 
     python -m bench.thread_page
 """
 
 import asyncio
+import gzip
 import statistics
 import time
 
@@ -18,23 +22,29 @@ ROUNDS = 5
 SECONDS = 2.0  # of load per measure
 CONNECTIONS = 4  # daphne runs the views in one thread: more would only queue
 LATENCY_REQUESTS = 9
+PAGE_BYTES_TARGET = 100 * 1024
+GZIP_LEVEL = 5  # gzip_comp_level in deploy/nginx.conf
+COLD = {"X-Bench-Fragments": "cold"}  # bench/cold.py
 
 
-async def get(session: aiohttp.ClientSession, url: str) -> None:
-    async with session.get(url, allow_redirects=False) as response:
-        await response.read()
+async def get(session: aiohttp.ClientSession, url: str, headers: dict | None = None) -> bytes:
+    async with session.get(url, allow_redirects=False, headers=headers) as response:
+        body = await response.read()
         if response.status != 200:
             raise RuntimeError(f"{url} answered {response.status}")
+        return body
 
 
-async def requests_per_second(session: aiohttp.ClientSession, url: str) -> float:
+async def requests_per_second(
+    session: aiohttp.ClientSession, url: str, headers: dict | None = None
+) -> float:
     deadline = time.perf_counter() + SECONDS
     done = 0
 
     async def client():
         nonlocal done
         while time.perf_counter() < deadline:
-            await get(session, url)
+            await get(session, url, headers)
             done += 1
 
     start = time.perf_counter()
@@ -72,9 +82,15 @@ async def measure(base_url: str, cookie: str, urls: dict[str, str]) -> list[Figu
     async with aiohttp.ClientSession(base_url, connector=connector, headers=headers) as s:
         for url in (*urls.values(), f"/{BARE_PATH}"):
             await get(s, url)  # warm-up, and a check that every page answers 200
+        html = await get(s, urls["opened"])
         page, bare = await alternate(
             ROUNDS,
             lambda: requests_per_second(s, urls["opened"]),
+            lambda: requests_per_second(s, f"/{BARE_PATH}"),
+        )
+        cold, cold_bare = await alternate(
+            ROUNDS,
+            lambda: requests_per_second(s, urls["opened"], COLD),
             lambda: requests_per_second(s, f"/{BARE_PATH}"),
         )
         last, first = await alternate(
@@ -93,6 +109,16 @@ async def measure(base_url: str, cookie: str, urls: dict[str, str]) -> list[Figu
             at_least=True,
         ),
         ratio_figure(
+            "Thread page, post fragments not cached, requests/s",
+            cold,
+            cold_bare,
+            show=lambda value: f"{value:.0f} req/s",
+            baseline_name="bare view",
+            target=0.15,
+            at_least=True,
+        ),
+        page_size(html),
+        ratio_figure(
             "Thread page, last page latency",
             last,
             first,
@@ -102,6 +128,18 @@ async def measure(base_url: str, cookie: str, urls: dict[str, str]) -> list[Figu
             at_least=False,
         ),
     ]
+
+
+def page_size(html: bytes) -> Figure:
+    """The opened page (50 posts) as the reader receives it, and gzip-compressed."""
+    compressed = len(gzip.compress(html, compresslevel=GZIP_LEVEL))
+    return Figure(
+        measure="Thread page size (50 posts), HTML",
+        value=f"{len(html):,} bytes",
+        baseline=f"gzip {compressed:,} bytes",
+        target="< 100 KB",
+        met=len(html) < PAGE_BYTES_TARGET,
+    )
 
 
 def query_counts(seeded) -> Figure:

@@ -2,7 +2,9 @@
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Model, QuerySet
 from modelcluster.queryset import FakeQuerySet
 from wagtail.models import ReferenceIndex
@@ -25,6 +27,29 @@ def landing_page() -> HomePage | None:
 
 def legal_pages() -> QuerySet[LegalPage]:
     return cast(QuerySet[LegalPage], LegalPage.objects.live().order_by("path"))
+
+
+LEGAL_LINKS_KEY = "cms:legal-links"
+
+
+def legal_links() -> list[dict[str, str]]:
+    """The footer's links to the live legal pages, on every page: kept in the site's cache
+    (shared by the processes, Redis in production) rather than read from the page tree for
+    each request, and forgotten as soon as a legal page is published, unpublished, moved or
+    deleted (`forget_legal_links`)."""
+    # How long, beyond the signals (cms/signals.py): a change of site or host. 0: not kept
+    # (the test suite's default, so that a page's first request costs what the next ones do).
+    seconds = settings.LEGAL_LINKS_CACHE_SECONDS
+    links = cache.get(LEGAL_LINKS_KEY) if seconds else None
+    if links is None:
+        links = [{"url": page.url, "title": page.title} for page in legal_pages()]
+        if seconds:
+            cache.set(LEGAL_LINKS_KEY, links, seconds)
+    return links
+
+
+def forget_legal_links() -> None:
+    cache.delete(LEGAL_LINKS_KEY)
 
 
 def guide_index() -> GuideIndexPage | None:

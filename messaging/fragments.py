@@ -10,6 +10,7 @@ changes with every reader; it is put in after the cache.
 
 import threading
 from collections import OrderedDict
+from typing import Generic, TypeVar
 
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -50,24 +51,27 @@ def post_html(post: Post, *, new: bool = False, first_post_id: int | None = None
     )
 
 
-class _LastUsed:
-    """The most recently used fragments, shared by the threads of one process."""
+V = TypeVar("V")
+
+
+class LastUsed(Generic[V]):
+    """The most recently used values (here, fragments), shared by the threads of one process."""
 
     def __init__(self, size: int):
         self.size = size
-        self.items: OrderedDict[tuple, str] = OrderedDict()
+        self.items: OrderedDict[tuple, V] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple) -> V | None:
         with self.lock:
             html = self.items.get(key)
             if html is not None:
                 self.items.move_to_end(key)
             return html
 
-    def put(self, key: tuple, html: str) -> None:
+    def put(self, key: tuple, value: V) -> None:
         with self.lock:
-            self.items[key] = html
+            self.items[key] = value
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
 
@@ -76,7 +80,7 @@ class _LastUsed:
             self.items.clear()
 
 
-rendered_posts = _LastUsed(KEPT_FRAGMENTS)
+rendered_posts: LastUsed[str] = LastUsed(KEPT_FRAGMENTS)
 
 
 def page_post_html(post: Post, page: dict) -> str:

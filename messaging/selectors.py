@@ -2,6 +2,8 @@
 club (a non-member gets the same 404 as for a missing object); list selectors take a club the
 caller has already checked, and run a number of queries that does not grow with the data."""
 
+from datetime import datetime
+
 from django.db.models import (
     Case,
     Count,
@@ -10,9 +12,11 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -187,20 +191,42 @@ class PostWindow:
         return self.posts[-1].pk if self.posts else None
 
 
+# What the thread page shows of a post, its author and its files (messaging/_post.html and the
+# key of its kept fragment, messaging/fragments.py), and nothing more: building the 50 posts of
+# a page with every column of the post (its Markdown source, its search vector), of its author
+# (password, flags...) and of their profile was the larger part of the page's ORM time.
+# A field left out here and read by the template would cost a query per post: the query-count
+# tests (tests/messaging/test_messaging_query_counts.py) would see it.
+PAGE_POST_FIELDS = (
+    "id", "thread_id", "author_id", "html", "created_at", "edited_at", "deleted_at",
+    "hidden_at", "hidden_reason",
+    "author__id", "author__email", "author__first_name", "author__last_name",
+    "author__profile__id", "author__profile__user_id", "author__profile__display_name",
+    "author__profile__handle", "author__profile__job_title", "author__profile__organisation",
+)  # fmt: skip
+PAGE_ATTACHMENT_FIELDS = ("id", "post_id", "original_name", "size", "is_image")
+
+
 def _posts_of(thread: Thread) -> QuerySet[Post]:
-    # The search vector is the database's (search/), never shown: not loaded with each post.
+    files = Attachment.objects.only(*PAGE_ATTACHMENT_FIELDS)
     return (
-        thread.posts.select_related("author__profile", "hidden_by__profile")
-        .prefetch_related("attachments")
-        .defer("search_document")
+        thread.posts.select_related("author__profile")
+        .only(*PAGE_POST_FIELDS)
+        .prefetch_related(Prefetch("attachments", queryset=files))
     )
 
 
 def post_window(
-    thread: Thread, user: User, *, from_id: int | None = None, before_id: int | None = None
+    thread: Thread,
+    user: User,
+    *,
+    from_id: int | None = None,
+    before_id: int | None = None,
+    ends: tuple[int | None, int | None] | None = None,
 ) -> PostWindow:
     """Posts from `from_id` on, or the posts just before `before_id`, or (neither) the last
-    ones; with their reactions summarised for `user`."""
+    ones; with their reactions summarised for `user`. `ends`, the thread's first and last post
+    ids (`post_ends`), when the caller has them already."""
     posts = _posts_of(thread)
     if before_id is not None:
         found = list(posts.filter(id__lt=before_id).order_by("-id")[:POSTS_PER_PAGE])[::-1]
@@ -210,12 +236,15 @@ def post_window(
         found = list(posts.order_by("-id")[:POSTS_PER_PAGE])[::-1]
     if not found:
         return PostWindow([], has_before=False, has_after=False)
-    bounds = thread.posts.aggregate(
-        before=Count("id", filter=Q(id__lt=found[0].pk)),
-        after=Count("id", filter=Q(id__gt=found[-1].pk)),
-    )
+    # Every post keeps its place (deleted and hidden ones too), as in the window: posts lie
+    # before it exactly when the thread's first post comes before the window's first.
+    first, last = ends if ends is not None else post_ends(thread)
     attach_reactions(found, user)
-    return PostWindow(found, has_before=bounds["before"] > 0, has_after=bounds["after"] > 0)
+    return PostWindow(
+        found,
+        has_before=first is not None and first < found[0].pk,
+        has_after=last is not None and last > found[-1].pk,
+    )
 
 
 def attach_reactions(posts: list[Post], user: User | None) -> None:
@@ -252,11 +281,20 @@ def read_position(thread: Thread, user: User) -> int | None:
     )
 
 
-def first_unread_id(thread: Thread, last_read: int | None) -> int | None:
-    posts = thread.posts.filter(VISIBLE)
-    if last_read is not None:
-        posts = posts.filter(id__gt=last_read)
-    return posts.order_by("id").values_list("id", flat=True).first()
+def reader_state(thread: Thread, user: User) -> tuple[int | None, str | None]:
+    """`read_position` and `subscription_level` in one query, for the thread page."""
+    read = ReadState.objects.filter(thread=OuterRef("pk"), user=user)  # one per reader
+    level = ThreadSubscription.objects.filter(thread=OuterRef("pk"), user=user)
+    found = (
+        Thread.objects.filter(pk=thread.pk)
+        .annotate(
+            last_read=Subquery(read.values("last_read_post_id")[:1]),
+            level=Subquery(level.values("level")[:1]),
+        )
+        .values_list("last_read", "level")
+        .first()
+    )
+    return found if found is not None else (None, None)
 
 
 def subscription_level(thread: Thread, user: User) -> str | None:
@@ -276,6 +314,27 @@ def post_ends(thread: Thread) -> tuple[int | None, int | None]:
     the thread, so it counts). One query."""
     ends = thread.posts.aggregate(first=Min("id"), last=Max("id"))
     return ends["first"], ends["last"]
+
+
+def post_ends_and_first_unread(
+    thread: Thread, last_read: int | None
+) -> tuple[int | None, int | None, int | None]:
+    """`post_ends` and `first_unread_id` in one query: the thread page needs the three."""
+    unread = VISIBLE if last_read is None else VISIBLE & Q(id__gt=last_read)
+    found = thread.posts.aggregate(
+        first=Min("id"), last=Max("id"), first_unread=Min("id", filter=unread)
+    )
+    return found["first"], found["last"], found["first_unread"]
+
+
+def read_version(user: User) -> tuple[int, int | None, datetime | None]:
+    """A value that changes whenever any of the member's read positions does: a position only
+    moves forward (its sum grows), a new one adds to the count, a removed one takes from it,
+    and every write stamps `updated_at`. One small query over the member's own rows."""
+    found = ReadState.objects.filter(user=user).aggregate(
+        count=Count("id"), total=Sum("last_read_post_id"), latest=Max("updated_at")
+    )
+    return found["count"], found["total"], found["latest"]
 
 
 def unread_threads_by_club(user: access.Person) -> dict[int, int]:

@@ -17,8 +17,7 @@ from community import after_commit
 from community.action_errors import ActionError
 from community.web import answer, attempt, focus_first_error, perform, posted, wants_json
 
-from . import actions, attachments, fragments, markdown, selectors
-from .context_processors import live_streams_for
+from . import actions, attachments, context_processors, fragments, markdown, selectors
 from .forms import (
     EditForm,
     MoveForm,
@@ -112,9 +111,11 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
     """The thread page, its reply form as given (empty, quoting a post, or refused with what
     was typed)."""
     # Where the page's live updates start from: read before the posts, so none is missed.
-    live_streams = live_streams_for(request.user)
-    last_read = selectors.read_position(thread, request.user)
-    first_unread = selectors.first_unread_id(thread, last_read)
+    live_streams = context_processors.live_streams(request)
+    last_read, subscription = selectors.reader_state(thread, request.user)
+    first_post_id, last_post_id, first_unread = selectors.post_ends_and_first_unread(
+        thread, last_read
+    )
     from_id, before_id = _int_param(request, "depuis"), _int_param(request, "avant")
     open_at = ""  # where the page takes the reader when the address names no post
     if from_id is None and before_id is None:
@@ -125,8 +126,13 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
         elif first_unread is not None:
             from_id = first_unread
             open_at = "premier-non-lu"
-    window = selectors.post_window(thread, request.user, from_id=from_id, before_id=before_id)
-    first_post_id, last_post_id = selectors.post_ends(thread)
+    window = selectors.post_window(
+        thread,
+        request.user,
+        from_id=from_id,
+        before_id=before_id,
+        ends=(first_post_id, last_post_id),
+    )
     if from_id is None and before_id is None and window.last_id:
         open_at = f"message-{window.last_id}"
     if window.last_id and (last_read is None or window.last_id > last_read):  # never backwards
@@ -145,7 +151,7 @@ def _thread_response(request, thread, rights, reply_form, *, status: int = 200):
             "first_post_id": first_post_id,
             "last_post_id": last_post_id,
             "open_at": open_at,
-            "subscription": selectors.subscription_level(thread, request.user),
+            "subscription": subscription,
             "can_move": access.may_move(rights, thread),
             "reply_form": reply_form,
             "live_streams": live_streams,

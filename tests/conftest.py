@@ -24,6 +24,7 @@ from cms.editorial import attach_to_guide_index
 from cms.models import GuideIndexPage, GuidePage
 from community.models import User
 from messaging import actions as messaging_actions
+from messaging import context_processors as messaging_context
 
 _sequence = itertools.count(1)
 
@@ -47,10 +48,28 @@ def clear_own_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters and cached values must not leak from one test into the next."""
+    """Rate-limit counters and cached values must not leak from one test into the next (nor
+    the header's unread counts kept per process: a rolled-back test's ids come back)."""
     clear_own_cache()
+    messaging_context.forget_unread_counts()
     yield
     clear_own_cache()
+    messaging_context.forget_unread_counts()
+
+
+@pytest.fixture(autouse=True)
+def legal_links_read_each_time(settings):
+    """The footer's legal links are kept in the cache in production; here each page reads them,
+    so that query counts do not depend on which request came first (tests/cms/
+    test_cms_legal_links.py keeps them, and checks they follow the pages)."""
+    settings.LEGAL_LINKS_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def unread_counts_counted_each_time(settings):
+    """Likewise the header's unread counts, kept per member in production; tests/messaging/
+    test_messaging_header_counts.py keeps them, and checks every change shows at once."""
+    settings.UNREAD_COUNTS_KEPT = False
 
 
 # --- The channel layer --------------------------------------------------------------------------

@@ -7,7 +7,8 @@ register = template.Library()
 
 @register.simple_tag
 def legal_pages():
-    return selectors.legal_pages()
+    """The footer's legal pages, as {url, title} (kept in the cache: cms.selectors.legal_links)."""
+    return selectors.legal_links()
 
 
 @register.inclusion_tag("cms/_club_guides.html", takes_context=True)

@@ -164,10 +164,10 @@ function applyToThread(frame) {
   }
 }
 
+// One form per post, one button per kind of reaction (name="kind", value = the kind).
 function updateReactions(article, frame) {
-  for (const form of article.querySelectorAll(".post__reactions form")) {
-    const kind = form.querySelector('[name="kind"]').value;
-    const button = form.querySelector("button");
+  for (const button of article.querySelectorAll('.post__reactions button[name="kind"]')) {
+    const kind = button.value;
     let counter = button.querySelector(".reaction__count");
     const count = frame.counts[kind] || 0;
     if (count && !counter) {
@@ -177,8 +177,7 @@ function updateReactions(article, frame) {
     }
     if (counter) counter.textContent = count || "";
     if (frame.user === me && frame.kind === kind) {
-      button.setAttribute("aria-pressed", String(frame.added));
-      button.classList.toggle("reaction--mine", frame.added);
+      button.setAttribute("aria-pressed", String(frame.added)); // the style follows it
     }
   }
 }
@@ -384,7 +383,9 @@ function clearActError(form) {
 }
 
 async function sendInPlace(form, submitter) {
-  const response = await fetch(form.action, {
+  // « Retenir comme réponse » posts with the reaction form of its post, to its own address.
+  const action = submitter?.hasAttribute("formaction") ? submitter.formAction : form.action;
+  const response = await fetch(action, {
     method: "POST",
     body: new FormData(form, submitter),
     credentials: "same-origin",

@@ -49,7 +49,7 @@ def test_a_reaction_in_one_browser_updates_the_count_in_another(base_url, logged
     open_cantine_thread(first, base_url)
     open_cantine_thread(second, base_url)
     post_id = second.locator("article.post").first.get_attribute("data-post-id")
-    button = f'#message-{post_id} form:has(input[name="kind"][value="bravo"]) button'
+    button = f'#message-{post_id} .post__reactions button[name="kind"][value="bravo"]'
     before = second.locator(button).inner_text()
     first.locator(button).click()  # a plain form post: the page reloads on the same post
     expect(second.locator(button)).not_to_have_text(before, timeout=5000)

@@ -109,7 +109,7 @@ def test_a_reaction_happens_in_place(base_url, logged_in_page):
     open_cantine_thread(page, base_url)
     set_marker(page)
     post_id = page.locator("article.post").nth(1).get_attribute("data-post-id")
-    button = page.locator(f'#message-{post_id} form:has(input[name="kind"][value="merci"]) button')
+    button = page.locator(f'#message-{post_id} .post__reactions button[name="kind"][value="merci"]')
     pressed = button.get_attribute("aria-pressed") == "true"
     button.click()
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pages import flashes, html, markup, text, words
@@ -987,8 +988,10 @@ def test_only_a_moderator_may_restore_a_post(thread, moderator, member, client_f
 
 def reaction_button(response, post, kind):
     article = html(response).select_one(f"#message-{post.pk}")
-    field = article.select_one(f".post__reactions input[name=kind][value={kind}]")
-    return field.find_parent("form").select_one("button")
+    # One form per post: each kind is a submit button of it, which sends its kind.
+    button = article.select_one(f".post__reactions form button[name=kind][value={kind}]")
+    assert button.find_parent("form")["action"] == post_view("react", post)
+    return button
 
 
 def test_a_reaction_toggles_on_and_off_and_the_button_says_so(answer, member, client_for):
@@ -1002,12 +1005,42 @@ def test_a_reaction_toggles_on_and_off_and_the_button_says_so(answer, member, cl
     button = reaction_button(on, answer, "merci")
     assert button["aria-pressed"] == "true"
     assert button.select_one(".reaction__count").get_text() == "1"
-    assert button.select_one(".visually-hidden").get_text() == "merci"
+    # Its name for a screen reader: the label, then the count (the emoji is drawn by the CSS).
+    assert button.get_text(" ", strip=True) == "merci 1"
 
     off = client.post(post_view("react", answer), {"kind": "merci"}, follow=True)
     assert flashes(off) == ["Réaction retirée."]
     assert not Reaction.objects.filter(post=answer).exists()
     assert reaction_button(off, answer, "merci")["aria-pressed"] == "false"
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("post_history", "historique/"),
+        ("restore_post", "restaurer/"),
+        ("react", "reaction/"),
+        ("edit_post", "modifier/"),
+        ("delete_post", "supprimer/"),
+        ("report", "signaler/"),
+        ("accept", "reponse-retenue/"),
+        ("hide_post", "masquer/"),
+    ],
+)
+def test_a_posts_actions_are_its_permalink_followed_by_the_action(name, suffix):
+    """messaging/_post.html reverses a post's permalink once and writes its actions' addresses
+    from it: they must stay what the URLconf gives."""
+    args = ["secretaires", 12]
+    assert reverse(f"messaging:{name}", args=args) == reverse("messaging:post", args=args) + suffix
+
+
+def test_the_style_sheet_draws_each_reactions_emoji_with_an_empty_alternative_text():
+    """The page sends each reaction's label, not its emoji: static/css/site.css draws it."""
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    for kind, emoji in Reaction.Kind.choices:
+        escaped = "".join(f"\\{ord(character):X}" for character in emoji)
+        rule = f'.post__reactions [value="{kind}"]::before {{ content: "{escaped}"; '
+        assert rule + f'content: "{escaped}" / ""; }}' in css, kind
 
 
 def test_another_members_reaction_counts_but_is_not_mine(answer, member, author, client_for):

@@ -1,11 +1,14 @@
 """The site as deployed: nginx configured by deploy/nginx.conf in front of daphne run with the
 options of deploy/entrepairs-daphne@.service, on loopback. A client that sends its own
 X-Forwarded-For is still counted by its real address; the live websocket opens through the
-proxy from the site's origin (SITE_URL) only."""
+proxy from the site's origin (SITE_URL) only; a thread page comes gzip-compressed to a browser
+that accepts it."""
 
 import asyncio
+import gzip
 import json
 import os
+import re
 
 import pytest
 import requests
@@ -94,3 +97,31 @@ def test_the_live_websocket_opens_through_nginx_from_the_site_origin_only(site_b
     assert run_async(first_answer(site)) == "hello"
     assert run_async(first_answer(f"http://127.0.0.1:{site_behind_nginx.port + 1}")) == 403
     assert run_async(first_answer(site.replace("http://", "https://"))) == 403
+
+
+def test_a_thread_page_comes_gzip_compressed_when_the_browser_accepts_it(site_behind_nginx):
+    site = site_behind_nginx.url
+    member = Member(site, "secretaire@demo.test", PASSWORD)
+    club = member.get("/clubs/secretaires-de-mairie/")
+    assert club.status_code == 200, club.status_code
+    thread = re.search(r'href="(/clubs/secretaires-de-mairie/fils/\d+/)', club.text).group(1)
+
+    def fetched(encoding: str) -> tuple[requests.Response, bytes]:
+        # stream=True and raw: the body as it travelled, not decoded by requests.
+        response = member.session.get(
+            site + thread, headers={"Accept-Encoding": encoding}, stream=True, timeout=10
+        )
+        return response, response.raw.read()
+
+    plain, plain_bytes = fetched("identity")
+    compressed, compressed_bytes = fetched("gzip")
+    assert plain.headers.get("Content-Encoding") is None
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    page = gzip.decompress(compressed_bytes).decode()
+    assert "<article" in page and 'name="csrfmiddlewaretoken"' in page
+    # Django masks the CSRF token afresh in each response (what makes BREACH harmless here).
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(page).group(1) != token.search(plain_bytes.decode()).group(1)
+    print(f"thread page: {len(plain_bytes):,} bytes, gzip {len(compressed_bytes):,} bytes")
+    assert len(compressed_bytes) < len(plain_bytes) / 3
