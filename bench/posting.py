@@ -91,7 +91,7 @@ def forget_earlier_runs(posters: list) -> None:
 async def measure(seeded, cookies: list[str], poster_cookies: list[str]) -> list[Figure]:
     stream, thread = f"club.{seeded.club.pk}", seeded.threads["live"]
     count = POSTS_EACH * len(poster_cookies)
-    with common.daphne("core") as server:
+    with common.daphne() as server:
         crowd = Crowd(server.ws_url)
         await crowd.grow(cookies, stream)
         posters = [

@@ -174,7 +174,7 @@ def run(seeded) -> list[Figure]:
     counted = query_counts(seeded)
     urls = thread_urls(seeded.threads["page"])
     cookie = session_cookies([seeded.reader])[0]
-    with common.daphne("core") as server:
+    with common.daphne() as server:
         figures = asyncio.run(measure(server.url, cookie, urls))
     return [*figures, counted]
 

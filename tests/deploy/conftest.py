@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
+TESTS = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(TESTS / "system"), str(TESTS / "e2e")]
 
 from shape import Shape  # noqa: E402  (after the path above)
 from system_servers import Mailbox, free_port  # noqa: E402

@@ -13,6 +13,7 @@ import uuid
 
 import requests
 import websockets
+from e2e_browser import CHROMIUM, CHROMIUM_ARGS, log_in, open_cantine_thread
 from shape import DEPLOY, MODERATOR, ROOT, Shape, unit_command
 from system_members import (
     Member,
@@ -72,6 +73,64 @@ def test_health_answers_through_the_proxy_and_a_stopped_daphne_is_taken_out(shap
         assert answers == [200] * 20, (answers, shape.nginx_errors())
     finally:
         shape.start_daphne(stopped)
+
+
+# --- 3. Two browsers on two processes ------------------------------------------------------------
+
+
+def open_websockets(shape: Shape) -> list[int]:
+    """How many live websockets each daphne process holds open now (its access log)."""
+    logs = [daphne.log_tail(10_000_000) for daphne in shape.daphnes]
+    return [log.count("WSCONNECT /ws/live/") - log.count("WSDISCONNECT /ws/live/") for log in logs]
+
+
+def wait_for_open_websockets(shape: Shape, total: int) -> list[int]:
+    """The open websockets per process once the pages left behind have closed theirs."""
+    deadline = time.monotonic() + 10
+    while sum(counts := open_websockets(shape)) != total and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return counts
+
+
+def test_two_browsers_on_two_processes_see_posts_typing_and_reactions_live(shape):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            writer, reader = (
+                log_in(chromium.new_context(locale="fr-FR", ignore_https_errors=True).new_page(),
+                       shape.url, email)
+                for email in ("secretaire@demo.test", "isabelle.garnier@demo.test")
+            )  # fmt: skip
+            open_cantine_thread(writer, shape.url)
+            # nginx hands the requests to the processes in turn: a request of our own between
+            # two loads changes which one the reader's websocket goes to.
+            for _attempt in range(8):
+                open_cantine_thread(reader, shape.url)
+                if wait_for_open_websockets(shape, total=2) == [1, 1]:
+                    break
+                get(shape, "/healthz")
+            else:
+                raise AssertionError(f"both pages on one process: {open_websockets(shape)}")
+
+            expect(reader.locator("#lecteurs")).to_contain_text("Claire Martin", timeout=10_000)
+            writer.get_by_label("Votre message").press_sequentially("Entre deux processus")
+            expect(reader.locator("#en-train-d-ecrire")).to_contain_text(
+                "Claire Martin écrit…", timeout=10_000
+            )
+            writer.get_by_role("button", name="Publier la réponse").click()
+            arrived = reader.locator("article.post", has_text="Entre deux processus")
+            arrived.wait_for(timeout=10_000)
+
+            post_id = arrived.get_attribute("data-post-id")
+            bravo = f"#message-{post_id} .post__reactions button[value='bravo']"
+            writer.locator(bravo).wait_for(timeout=10_000)
+            before = writer.locator(bravo).inner_text()
+            reader.locator(bravo).click()
+            expect(writer.locator(bravo)).not_to_have_text(before, timeout=10_000)
+        finally:
+            chromium.close()
 
 
 # --- 4. A rolling restart -----------------------------------------------------------------------
