@@ -16,20 +16,35 @@ pytestmark = pytest.mark.django_db(transaction=True)
 db = database_sync_to_async
 
 
-def members_of_group(stream: str) -> set[str]:
-    """The channels in a group of the in-memory layer (the tests' default)."""
+@pytest.fixture
+def groups(monkeypatch):
+    """The members of each group, as the process asked the channel layer (whichever it is:
+    in-memory, Redis core or pub/sub) to add and discard them."""
     layer = get_channel_layer()
-    return set(layer.groups.get(stream, {}))
+    members: dict[str, set[str]] = {}
+    add, discard = layer.group_add, layer.group_discard
+
+    async def group_add(group, channel):
+        await add(group, channel)
+        members.setdefault(group, set()).add(channel)
+
+    async def group_discard(group, channel):
+        await discard(group, channel)
+        members.get(group, set()).discard(channel)
+
+    monkeypatch.setattr(layer, "group_add", group_add)
+    monkeypatch.setattr(layer, "group_discard", group_discard)
+    return lambda group: members.get(group, set())
 
 
 async def test_two_pages_of_one_process_make_one_member_of_the_club_group(
-    member, author, club, make_thread
+    member, author, club, make_thread, groups
 ):
     thread = await db(make_thread)(club, author)
     stream = after_commit.group_name("club", club.pk)
     seq = await db(event_log.current_seq)(stream)
     first, second = await subscribed(member, club, after=seq), await subscribed(author, club)
-    assert members_of_group(stream) == {hub.hub().channel}
+    assert groups(stream) == {hub.hub().channel}
 
     post = await db(actions.post_reply)(author=author, thread=thread, source="Pour vous deux.")
     for socket in (first, second):
@@ -37,9 +52,9 @@ async def test_two_pages_of_one_process_make_one_member_of_the_club_group(
         assert (frame["event"], frame["post"]) == ("post.created", post.pk)
         assert await socket.receive_nothing(timeout=0.2)  # once, not once per page
     await first.disconnect()
-    assert members_of_group(stream) == {hub.hub().channel}
+    assert groups(stream) == {hub.hub().channel}
     await second.disconnect()
-    assert members_of_group(stream) == set()
+    assert groups(stream) == set()
     assert hub.hub().tasks == [] and hub.hub().channel is None
 
 
@@ -171,13 +186,13 @@ async def test_typing_reaches_the_other_pages_of_the_process_through_the_hub(
     await reader.disconnect()
 
 
-async def test_a_page_still_gets_its_personal_stream_on_its_own_channel(member, club):
+async def test_a_page_still_gets_its_personal_stream_on_its_own_channel(member, club, groups):
     socket = await subscribed(member, club)
     await socket.send_json_to({"type": "subscribe", "stream": f"user.{member.pk}"})
     assert (await socket.receive_json_from())["type"] == "subscribed"
-    personal = members_of_group(f"user.{member.pk}")
+    personal = groups(f"user.{member.pk}")
     assert len(personal) == 1 and hub.hub().channel not in personal
-    assert members_of_group(f"club.{club.pk}") == {hub.hub().channel}
+    assert groups(f"club.{club.pk}") == {hub.hub().channel}
     await socket.disconnect()
 
 
