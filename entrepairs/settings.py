@@ -199,12 +199,14 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The footer's legal links, kept in the cache this long at most (cms.selectors.legal_links;
-# forgotten at once when a legal page changes). 0: read from the page tree for each page.
-LEGAL_LINKS_CACHE_SECONDS = int(os.environ.get("LEGAL_LINKS_CACHE_SECONDS", "3600"))
+# forgotten at once when a legal page changes). 0: read from the page tree for each page (the
+# test suite's query counts).
+LEGAL_LINKS_CACHE_SECONDS = 3600
 
 # The header's unread counts per club, kept per process and member, keyed by the clubs' stream
-# numbers and the member's read positions (messaging.context_processors.unread_by_club).
-UNREAD_COUNTS_KEPT = os.environ.get("UNREAD_COUNTS_KEPT", "1") == "1"
+# numbers and the member's read positions (messaging.context_processors.unread_by_club). Off
+# only in the test suite's query counts, so that they do not depend on the requests before.
+UNREAD_COUNTS_KEPT = True
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database" if not DEBUG else "immediate")

@@ -237,13 +237,12 @@ def _member_for_reply(
     membership = access.membership_of(author, thread.club, **also)
     if membership is None:
         raise PermissionDenied
-    known = vars(membership)  # the annotations, beside the membership's own fields
     standing = _Standing(
-        subscribed=known["subscribed"],
-        read_to=known["read_to"],
-        first_post_id=known["first_post_id"],
+        subscribed=membership.subscribed,  # type: ignore[attr-defined]  # the annotations above
+        read_to=membership.read_to,  # type: ignore[attr-defined]
+        first_post_id=membership.first_post_id,  # type: ignore[attr-defined]
     )
-    return membership, known.get("existing_post"), standing
+    return membership, getattr(membership, "existing_post", None), standing
 
 
 def _follow(user: User, thread: Thread, standing: _Standing) -> None:
